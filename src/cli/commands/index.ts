@@ -1,0 +1,6 @@
+/** Every CLI command file, registered in one place (add one line per capability). */
+import type { Command } from 'commander';
+
+export function registerAll(program: Command): void {
+  void program;
+}
