@@ -52,6 +52,10 @@ export type SiteBackend =
       kind: 'slurm';
       /** slurmrestd base URL, e.g. http://127.0.0.1:16801 */
       restUrl?: string;
+      /** slurmrestd unix socket (local auth, no token); used instead of restUrl when set */
+      restSocket?: string;
+      /** Pin the slurmrestd API version (e.g. "v0.0.38"); default: the newest both sides speak */
+      apiVersion?: string;
       /** JWT for slurmrestd (X-SLURM-USER-TOKEN) */
       token?: string;
       userName?: string;
