@@ -33,7 +33,11 @@ export class SlurmCli {
   async ping(): Promise<void> {
     const r = await this.run('scontrol', ['ping'], undefined, undefined, 8000);
     if (!/is UP/.test(r.stdout)) {
-      throw new BackendError('unreachable', `${this.opts.cluster}: slurmctld is not UP: ${(r.stdout + r.stderr).trim()}`, true);
+      throw new BackendError(
+        'unreachable',
+        `${this.opts.cluster}: slurmctld is not UP: ${(r.stdout + r.stderr).trim()}`,
+        true,
+      );
     }
   }
 
@@ -78,13 +82,22 @@ export class SlurmCli {
     const r = await this.run('scancel', [jobId]);
     const text = r.stderr + r.stdout;
     if (/Invalid job id/i.test(text)) return false;
-    if (r.code !== 0 && !/already (completing|completed)/i.test(text)) throw this.failure('scancel', r, `cancel ${jobId}`);
+    if (r.code !== 0 && !/already (completing|completed)/i.test(text))
+      throw this.failure('scancel', r, `cancel ${jobId}`);
     return true;
   }
 
   /** Finished jobs from the jobcomp file (sacct -c): all of them, or those with the given ids. */
   async completed(jobIds?: readonly string[]): Promise<SlurmJobInfo[]> {
-    const args = ['-c', '-n', '-P', '-S', '1970-01-02T00:00:00', '-o', 'JobID,JobName,State,ExitCode,Submit,Start,End,NCPUS,NodeList'];
+    const args = [
+      '-c',
+      '-n',
+      '-P',
+      '-S',
+      '1970-01-02T00:00:00',
+      '-o',
+      'JobID,JobName,State,ExitCode,Submit,Start,End,NCPUS,NodeList',
+    ];
     if (jobIds && jobIds.length > 0) args.push('-j', jobIds.join(','));
     const r = await this.run('sacct', args);
     if (r.code !== 0) throw this.failure('sacct', r, 'sacct -c');
@@ -102,14 +115,23 @@ export class SlurmCli {
   private failure(tool: string, r: ExecResult, what: string): BackendError {
     const text = (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ');
     const where = `${this.opts.cluster}: ${what}`;
-    if (r.code === -1 || /Unable to contact slurm controller|Socket timed out|Connection refused|Zero Bytes|try again/i.test(text)) {
+    if (
+      r.code === -1 ||
+      /Unable to contact slurm controller|Socket timed out|Connection refused|Zero Bytes|try again/i.test(text)
+    ) {
       return new BackendError('unreachable', `${where}: ${tool}: ${text || 'no answer'}`, true);
     }
     if (/Invalid job id/i.test(text)) return new BackendError('not_found', `${where}: ${text}`, false);
     return new BackendError('rejected', `${where}: ${tool}: ${text || `exit code ${r.code}`}`, false);
   }
 
-  private run(cmd: string, args: string[], stdin?: string, env?: Record<string, string>, timeoutMs?: number): Promise<ExecResult> {
+  private run(
+    cmd: string,
+    args: string[],
+    stdin?: string,
+    env?: Record<string, string>,
+    timeoutMs?: number,
+  ): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       const child = execFile(
         cmd,
@@ -128,11 +150,21 @@ export class SlurmCli {
         },
         (err, stdout, stderr) => {
           if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
-            reject(new BackendError('config', `backend.slurmConf: the Slurm tool '${cmd}' is not installed on this host`, false));
+            reject(
+              new BackendError(
+                'config',
+                `backend.slurmConf: the Slurm tool '${cmd}' is not installed on this host`,
+                false,
+              ),
+            );
             return;
           }
           if (err && (err as { killed?: boolean }).killed) {
-            resolve({ code: -1, stdout, stderr: `${stderr}\n${cmd} timed out after ${timeoutMs ?? this.timeoutMs} ms` });
+            resolve({
+              code: -1,
+              stdout,
+              stderr: `${stderr}\n${cmd} timed out after ${timeoutMs ?? this.timeoutMs} ms`,
+            });
             return;
           }
           const code = err ? Number((err as { code?: unknown }).code ?? 1) || 1 : 0;
@@ -159,7 +191,8 @@ export function parseScontrol(text: string): SlurmJobInfo[] {
     // a key starts after a space and runs to '='; keys are CamelCase words (some with ':' or '/')
     const re = /(?:^| )([A-Za-z][A-Za-z0-9_:/]*)=/g;
     const marks: { key: string; start: number; valueStart: number }[] = [];
-    for (let m = re.exec(line); m; m = re.exec(line)) marks.push({ key: m[1]!, start: m.index, valueStart: m.index + m[0].length });
+    for (let m = re.exec(line); m; m = re.exec(line))
+      marks.push({ key: m[1]!, start: m.index, valueStart: m.index + m[0].length });
     marks.forEach((mk, i) => {
       f[mk.key] = line.slice(mk.valueStart, i + 1 < marks.length ? marks[i + 1]!.start : line.length).trim();
     });

@@ -94,7 +94,11 @@ export class SlurmRest {
     const pings = (body.pings as { ping?: string; pinged?: string }[] | undefined) ?? [];
     // v0.0.38 says ping: "UP"; v0.0.40+ says pinged: "UP" (and responding: true)
     if (!pings.some((p) => (p.ping ?? p.pinged ?? '').toUpperCase() === 'UP')) {
-      throw new BackendError('unreachable', `${this.opts.cluster}: slurmctld is not UP (${JSON.stringify(pings)})`, true);
+      throw new BackendError(
+        'unreachable',
+        `${this.opts.cluster}: slurmctld is not UP (${JSON.stringify(pings)})`,
+        true,
+      );
     }
   }
 
@@ -113,7 +117,11 @@ export class SlurmRest {
     }
     const ok = this.check(res, `submit ${req.name}`);
     if (ok.job_id === undefined || ok.job_id === null) {
-      throw new BackendError('backend', `${this.opts.cluster}: submit answered without a job id: ${res.text.slice(0, 300)}`, true);
+      throw new BackendError(
+        'backend',
+        `${this.opts.cluster}: submit answered without a job id: ${res.text.slice(0, 300)}`,
+        true,
+      );
     }
     return String(ok.job_id);
   }
@@ -144,7 +152,11 @@ export class SlurmRest {
     if (isInvalidJob(res)) return false;
     const body = asObject(res.json);
     // cancelling a job that already ended: Slurm says "Job/step already completing or completed"
-    if (errorsOf(body).some((e) => /already (completing|completed)|already finished/i.test(e.description ?? e.error ?? ''))) {
+    if (
+      errorsOf(body).some((e) =>
+        /already (completing|completed)|already finished/i.test(e.description ?? e.error ?? ''),
+      )
+    ) {
       return true;
     }
     this.check(res, `cancel ${jobId}`);
@@ -157,7 +169,11 @@ export class SlurmRest {
       let res = await this.call('GET', '/openapi/v3', undefined, undefined, false);
       if (res.status === 404) res = await this.call('GET', '/openapi', undefined, undefined, false);
       if (res.status === 401 || res.status === 403) {
-        throw new BackendError('unauthorized', `${this.opts.cluster}: slurmrestd refused the credentials (HTTP ${res.status})`, true);
+        throw new BackendError(
+          'unauthorized',
+          `${this.opts.cluster}: slurmrestd refused the credentials (HTTP ${res.status})`,
+          true,
+        );
       }
       const paths = Object.keys((asObject(res.json)?.paths as object | undefined) ?? {});
       const offered = new Set<number>();
@@ -203,7 +219,12 @@ export class SlurmRest {
     };
     const res = await send(this.opts.socketPath || !this.opts.token ? null : await this.opts.token());
     // an expired or revoked JWT: 401, or (22.05) 500 "slurmctld config is unable to load"; try a fresh one once
-    if (retryAuth && this.opts.renewToken && !this.opts.socketPath && (res.status === 401 || isConfigLoadFailure(res))) {
+    if (
+      retryAuth &&
+      this.opts.renewToken &&
+      !this.opts.socketPath &&
+      (res.status === 401 || isConfigLoadFailure(res))
+    ) {
       const fresh = await this.opts.renewToken().catch(() => null);
       if (fresh) return send(fresh);
     }
@@ -230,12 +251,21 @@ export class SlurmRest {
       throw new BackendError('unreachable', `${where}: HTTP ${res.status} ${res.text.slice(0, 200)}`, true);
     }
     if (res.status === 400 || res.status === 404 || res.status === 405 || res.status === 415) {
-      throw new BackendError('rejected', `${where}: HTTP ${res.status}: ${errors.length ? describe(errors) : res.text.slice(0, 300)}`, false);
+      throw new BackendError(
+        'rejected',
+        `${where}: HTTP ${res.status}: ${errors.length ? describe(errors) : res.text.slice(0, 300)}`,
+        false,
+      );
     }
     // Slurm's own refusals of a request (no such partition, memory over the node's): final
     const text = describe(errors);
-    const transient = /unable to contact|connection refused|timed out|try again|temporarily|Socket timed out|Zero Bytes/i.test(text);
-    throw new BackendError(transient ? 'unreachable' : 'rejected', `${where}: ${text || `HTTP ${res.status}`}`, transient);
+    const transient =
+      /unable to contact|connection refused|timed out|try again|temporarily|Socket timed out|Zero Bytes/i.test(text);
+    throw new BackendError(
+      transient ? 'unreachable' : 'rejected',
+      `${where}: ${text || `HTTP ${res.status}`}`,
+      transient,
+    );
   }
 }
 
@@ -246,7 +276,9 @@ function isInvalidJob(res: HttpResult): boolean {
 function isConfigLoadFailure(res: HttpResult): boolean {
   return (
     res.status >= 500 &&
-    errorsOf(asObject(res.json)).some((e) => /unable to load|slurm_load_ctl_conf|Unable to contact slurm controller/i.test(`${e.description} ${e.source}`))
+    errorsOf(asObject(res.json)).some((e) =>
+      /unable to load|slurm_load_ctl_conf|Unable to contact slurm controller/i.test(`${e.description} ${e.source}`),
+    )
   );
 }
 

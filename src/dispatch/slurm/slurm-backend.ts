@@ -68,12 +68,21 @@ export class SlurmBackend implements Backend {
   private minted: { token: string; atS: number } | null = null;
 
   constructor(private readonly opts: SlurmBackendOptions) {
-    if (!opts.cluster) throw new BackendError('config', 'backend.clusterName: a Slurm site needs a cluster name', false);
-    if (!opts.workDir || !opts.workDir.startsWith('/')) {
-      throw new BackendError('config', `backend.workDir: must be an absolute directory on the cluster, got '${opts.workDir ?? ''}'`, false);
+    if (!opts.cluster)
+      throw new BackendError('config', 'backend.clusterName: a Slurm site needs a cluster name', false);
+    if (!opts.workDir?.startsWith('/')) {
+      throw new BackendError(
+        'config',
+        `backend.workDir: must be an absolute directory on the cluster, got '${opts.workDir ?? ''}'`,
+        false,
+      );
     }
     if (!opts.restUrl && !opts.restSocket && !opts.slurmConf) {
-      throw new BackendError('config', 'backend.restUrl: a Slurm site needs a REST URL (slurmrestd) or backend.slurmConf (CLI)', false);
+      throw new BackendError(
+        'config',
+        'backend.restUrl: a Slurm site needs a REST URL (slurmrestd) or backend.slurmConf (CLI)',
+        false,
+      );
     }
     this.cluster = opts.cluster;
     this.clock = opts.clock ?? systemClock;
@@ -100,7 +109,7 @@ export class SlurmBackend implements Backend {
   /** From a site's `backend` (kind 'slurm'). */
   static fromSite(site: Site, extra: Partial<SlurmBackendOptions> = {}): SlurmBackend {
     const b = site.backend;
-    if (!b || b.kind !== 'slurm') throw new BackendError('config', `site '${site.id}': backend.kind is not 'slurm'`, false);
+    if (b?.kind !== 'slurm') throw new BackendError('config', `site '${site.id}': backend.kind is not 'slurm'`, false);
     return new SlurmBackend({
       cluster: b.clusterName ?? site.id,
       restUrl: b.restUrl,

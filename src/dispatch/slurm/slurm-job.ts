@@ -25,7 +25,13 @@ const PENDING = new Set(['PENDING', 'REQUEUED', 'REQUEUE_FED', 'REQUEUE_HOLD', '
 const RUNNING = new Set(['RUNNING', 'COMPLETING', 'SUSPENDED', 'STAGE_OUT', 'SIGNALING', 'RESIZING', 'STOPPED']);
 /** Failures a new attempt elsewhere may not repeat: the machine failed, not the job. */
 const RETRYABLE_STATES = new Set(['NODE_FAIL', 'BOOT_FAIL', 'PREEMPTED']);
-const RETRYABLE_REASONS = new Set(['JobLaunchFailure', 'launch_failed_requeued_held', 'Prolog', 'NodeDown', 'NodeFail']);
+const RETRYABLE_REASONS = new Set([
+  'JobLaunchFailure',
+  'launch_failed_requeued_held',
+  'Prolog',
+  'NodeDown',
+  'NodeFail',
+]);
 /** The base state names, in the order they win when Slurm reports a state with flags (v0.0.40+: a list). */
 export const BASE_STATES = [
   'COMPLETED',
@@ -47,8 +53,13 @@ export const BASE_STATES = [
 export function toJobStatus(ref: JobRef, j: SlurmJobInfo): JobStatus {
   const { state, retryable } = mapState(j.state, j.reason);
   const why = j.reason && j.reason !== 'None' ? j.reason : null;
-  let reason: string | null = why ? `${j.state}: ${why}` : j.state === 'PENDING' || j.state === 'RUNNING' ? null : j.state;
-  if (state === 'failed' && j.exitCode !== null && j.exitCode !== 0) reason = `${reason ?? j.state}, exit code ${j.exitCode}`;
+  let reason: string | null = why
+    ? `${j.state}: ${why}`
+    : j.state === 'PENDING' || j.state === 'RUNNING'
+      ? null
+      : j.state;
+  if (state === 'failed' && j.exitCode !== null && j.exitCode !== 0)
+    reason = `${reason ?? j.state}, exit code ${j.exitCode}`;
   if (state === 'failed' && j.signal) reason = `${reason ?? j.state}, signal ${j.signal}`;
   return { ref, state, reason, retryable, accounting: accountingOf(j, state) };
 }
@@ -69,7 +80,8 @@ export function mapState(slurmState: string, reason: string | null): { state: Jo
       return { state: 'failed', retryable: reason !== null && RETRYABLE_REASONS.has(reason) };
     default:
       if (RETRYABLE_STATES.has(s)) return { state: 'failed', retryable: true };
-      if (s === 'OUT_OF_MEMORY' || s === 'REVOKED' || s === 'SPECIAL_EXIT') return { state: 'failed', retryable: false };
+      if (s === 'OUT_OF_MEMORY' || s === 'REVOKED' || s === 'SPECIAL_EXIT')
+        return { state: 'failed', retryable: false };
       return { state: 'running', retryable: false };
   }
 }
