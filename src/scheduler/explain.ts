@@ -1,0 +1,107 @@
+/**
+ * Sentences for people: why a task goes where it goes (and when), and why a
+ * task waits. Built from numbers the decision already has, so they cost
+ * little and never disagree with the decision.
+ */
+import { formatFen } from '../domain/money.js';
+import type { Rejection, ScoreBreakdown } from '../domain/placement.js';
+import type { Site } from '../domain/site.js';
+import { formatDuration, formatTime } from './time-format.js';
+
+function carbon(g: number): string {
+  return g >= 1000 ? `${(g / 1000).toFixed(g >= 100_000 ? 0 : 1)} kg CO2` : `${g.toFixed(0)} g CO2`;
+}
+
+/** How to say that the winner is better than the runner-up on one part. */
+function advantage(part: string, best: ScoreBreakdown, other: ScoreBreakdown): string {
+  switch (part) {
+    case 'carbon':
+      return `less carbon (${carbon(best.carbonG)} vs ${carbon(other.carbonG)})`;
+    case 'price':
+      return `cheaper (${formatFen(best.costFen)} vs ${formatFen(other.costFen)})`;
+    case 'latency':
+      return `nearer (RTT ${best.latencyMs.toFixed(1)} ms vs ${other.latencyMs.toFixed(1)} ms)`;
+    case 'eastWest':
+      return 'in the west (东数西算)';
+    case 'loadBalance':
+      return `less loaded (${pct(best.parts.loadBalance)} vs ${pct(other.parts.loadBalance)} in use)`;
+    case 'delay':
+      return 'starts sooner';
+    default:
+      return `better ${part}`;
+  }
+}
+
+const pct = (x: number | undefined) => `${Math.round((x ?? 0) * 100)}%`;
+
+export function removalsText(removedByFilter: Record<string, number>): string {
+  const parts = Object.entries(removedByFilter)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([f, n]) => `${n} by ${f}`);
+  return parts.join(', ');
+}
+
+export interface PlacedStory {
+  site: Site;
+  startS: number;
+  readyS: number;
+  profile: string;
+  score: ScoreBreakdown;
+  weights: Readonly<Record<string, number>>;
+  runnerUp?: { site: Site; score: ScoreBreakdown };
+  eligibleSites: number;
+  removedByFilter: Record<string, number>;
+}
+
+export function placedExplanation(s: PlacedStory): string {
+  const where = `${s.site.nameZh} (${s.site.id})`;
+  const wait = s.startS - s.readyS;
+  const when =
+    wait > 0 ? `from ${formatTime(s.startS)}, deferred ${formatDuration(wait)}` : `from ${formatTime(s.startS)}`;
+  let why: string;
+  if (!s.runnerUp) {
+    why = `the only one of ${s.eligibleSites} eligible sites with room`;
+  } else {
+    const r = s.runnerUp;
+    // the parts where the winner gains most over the runner-up, weighted as the profile weighs them
+    const gains = Object.keys(s.score.parts)
+      .map((k) => ({ k, gain: (s.weights[k] ?? 0) * ((r.score.parts[k] ?? 0) - (s.score.parts[k] ?? 0)) }))
+      .filter((g) => g.gain > 1e-9)
+      .sort((a, b) => b.gain - a.gain || (a.k < b.k ? -1 : 1))
+      .slice(0, 2)
+      .map((g) => advantage(g.k, s.score, r.score));
+    const vs = `${r.site.nameZh} (${r.site.id}, ${r.score.total.toFixed(3)})`;
+    why =
+      gains.length > 0
+        ? `best of ${s.eligibleSites} eligible sites on '${s.profile}' (score ${s.score.total.toFixed(3)} vs ${vs}): ${gains.join(', ')}`
+        : `best of ${s.eligibleSites} eligible sites on '${s.profile}' (score ${s.score.total.toFixed(3)}, tied with ${vs}; lower site order wins)`;
+  }
+  if (wait > 0 && s.score.parts.carbon !== undefined) why += '; the later start runs on greener power';
+  const removed = removalsText(s.removedByFilter);
+  return `Runs at ${where} ${when}: ${why}.${removed ? ` Ruled out: ${removed}.` : ''}`;
+}
+
+export function unplacedReason(
+  removedByFilter: Record<string, number>,
+  samples: readonly Rejection[],
+  siteCount: number,
+): string {
+  const removed = removalsText(removedByFilter);
+  const example = samples.find((x) => x.filter === dominant(removedByFilter)) ?? samples[0];
+  const eg = example ? ` (e.g. ${example.siteId}: ${example.reason})` : '';
+  if (siteCount === 0) return 'No site in the network.';
+  return `No site can take it now: of ${siteCount} sites, ${removed}${eg}.`;
+}
+
+function dominant(removedByFilter: Record<string, number>): string | undefined {
+  let best: string | undefined;
+  let n = -1;
+  for (const [f, c] of Object.entries(removedByFilter)) {
+    if (c > n) {
+      best = f;
+      n = c;
+    }
+  }
+  return best;
+}

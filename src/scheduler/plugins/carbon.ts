@@ -1,0 +1,33 @@
+/**
+ * Score: emissions of the run — IT power × PUE × duration × grid factor ×
+ * (1 − green share), hour by hour over [start, end) — against a reference run
+ * (1 kW GPUs, PUE 1.5, 1000 g/kWh, no green power) of the same task.
+ * The duration cancels out, so the part compares sites and hours, not task sizes.
+ */
+import { itPowerKw } from '../../domain/energy.js';
+import { GPU_REF_POWER_W, INTENSITY_REF_G_PER_KWH, PUE_REF } from '../references.js';
+import type { ScorePlugin } from './types.js';
+
+export const carbonScore: ScorePlugin = {
+  name: 'carbon',
+  describe: 'grid carbon of the run (PUE, grid factor, green share, hour)',
+  prepare(plan, table) {
+    const refKw = itPowerKw(plan.shape.resources, GPU_REF_POWER_W);
+    const k = new Float64Array(plan.n);
+    const low = new Float64Array(plan.n);
+    for (let c = 0; c < plan.n; c++) {
+      const site = plan.site[c]!;
+      k[c] = refKw > 0 ? ((plan.itKw[c]! / refKw) * (table.sites[site]!.pue / PUE_REF)) / INTENSITY_REF_G_PER_KWH : 0;
+      low[c] = Math.min(1, k[c]! * table.intensity.min(site, plan.horizonStartS, plan.horizonEndS));
+    }
+    plan.cols.carbonK = k;
+    plan.cols.carbonLow = low;
+  },
+  part(env, c, startS) {
+    const k = env.plan.cols.carbonK![c]!;
+    return Math.min(1, k * env.table.intensity.mean(env.plan.site[c]!, startS, startS + env.durationS));
+  },
+  bound(plan, c) {
+    return plan.cols.carbonLow![c]!;
+  },
+};

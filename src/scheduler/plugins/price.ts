@@ -1,0 +1,67 @@
+/**
+ * Score: what the run costs — compute by the hour (cores, GPUs, HPC nodes,
+ * storage pro rata of a month) plus moving the task's data in — against the
+ * same run at the dearest rates of the network. The part is a mix of two site
+ * ratios (compute, data) weighted by the task's own compute/data split.
+ */
+
+import type { Site } from '../../domain/site.js';
+import type { TaskResources } from '../../domain/task.js';
+import { HOURS_PER_MONTH } from '../references.js';
+import type { ReferencePrices, SiteTable } from '../site-table.js';
+import type { ScorePlugin } from './types.js';
+
+/** Fen per hour of running `need` at a site's rates. */
+export function computeRateFenPerHour(need: TaskResources, site: Site): number {
+  const p = site.prices;
+  return (
+    need.cpuCores * p.priceFenPerCoreHour +
+    need.gpus * p.priceFenPerGpuHour +
+    need.hpcNodes * p.priceFenPerHpcNodeHour +
+    (need.storageTb * p.priceFenPerTbMonth) / HOURS_PER_MONTH
+  );
+}
+
+/** Fen per hour of running `need` at the reference (dearest) rates. */
+export function referenceRateFenPerHour(need: TaskResources, ref: ReferencePrices): number {
+  return (
+    need.cpuCores * ref.fenPerCoreHour +
+    need.gpus * ref.fenPerGpuHour +
+    need.hpcNodes * ref.fenPerHpcNodeHour +
+    (need.storageTb * ref.fenPerTbMonth) / HOURS_PER_MONTH
+  );
+}
+
+/** Share of the task's reference cost that is compute (the rest is data movement). */
+export function computeShare(need: TaskResources, durationS: number, dataGb: number, table: SiteTable): number {
+  const compute = referenceRateFenPerHour(need, table.refPrices) * (durationS / 3600);
+  const moved = dataGb * table.refPrices.fenPerGbMoved;
+  return compute + moved > 0 ? compute / (compute + moved) : 1;
+}
+
+export const priceScore: ScorePlugin = {
+  name: 'price',
+  describe: 'compute and data-movement cost',
+  prepare(plan, table) {
+    const need = plan.shape.resources;
+    const refRate = referenceRateFenPerHour(need, table.refPrices);
+    const refMoved = table.refPrices.fenPerGbMoved;
+    const rc = new Float64Array(plan.n);
+    const rm = new Float64Array(plan.n);
+    for (let c = 0; c < plan.n; c++) {
+      const site = table.sites[plan.site[c]!]!;
+      rc[c] = refRate > 0 ? computeRateFenPerHour(need, site) / refRate : 0;
+      rm[c] = refMoved > 0 ? site.prices.priceFenPerGbMoved / refMoved : 0;
+    }
+    plan.cols.priceCompute = rc;
+    plan.cols.priceMoved = rm;
+  },
+  part(env, c) {
+    const a = env.computeShare;
+    return a * env.plan.cols.priceCompute![c]! + (1 - a) * env.plan.cols.priceMoved![c]!;
+  },
+  bound(plan, c) {
+    const rc = plan.cols.priceCompute![c]!;
+    return plan.shape.dataGb > 0 ? Math.min(rc, plan.cols.priceMoved![c]!) : rc;
+  },
+};

@@ -1,0 +1,46 @@
+/**
+ * Filter: the site has compute of the right kind and size at all (when empty):
+ * enough cores, memory, HPC nodes and storage, and a GPU pool of the required
+ * model and speed with enough GPUs. Whether it is free now is `capacity`'s job.
+ */
+import type { Site } from '../../domain/site.js';
+import type { TaskResources } from '../../domain/task.js';
+import type { FilterPlugin } from './types.js';
+
+/** GPU pools of the site a task may use (indices into site.capacity.gpus); [-1] when it needs no GPU. */
+export function matchingPools(need: TaskResources, site: Site): number[] {
+  if (need.gpus <= 0) return [-1];
+  const out: number[] = [];
+  site.capacity.gpus.forEach((g, k) => {
+    if (need.gpuModel !== undefined && g.model !== need.gpuModel) return;
+    if (need.minGpuFp16Tflops !== undefined && g.fp16Tflops < need.minGpuFp16Tflops) return;
+    if (g.count < need.gpus) return;
+    out.push(k);
+  });
+  return out;
+}
+
+function gpuWanted(need: TaskResources): string {
+  const model = need.gpuModel ? ` ${need.gpuModel}` : '';
+  const speed = need.minGpuFp16Tflops !== undefined ? ` of ≥ ${need.minGpuFp16Tflops} FP16 TFLOPS` : '';
+  return `${need.gpus}${model} GPUs${speed}`;
+}
+
+export const resourceFitFilter: FilterPlugin = {
+  name: 'resource-fit',
+  stage: 'static',
+  describe: 'compute of the right kind and size',
+  check(task, site) {
+    const need = task.resources;
+    const c = site.capacity;
+    if (need.cpuCores > c.cpuCores) return `needs ${need.cpuCores} CPU cores, site has ${c.cpuCores}`;
+    if (need.memoryGb > c.memoryGb) return `needs ${need.memoryGb} GB memory, site has ${c.memoryGb}`;
+    if (need.hpcNodes > c.hpcNodes) return `needs ${need.hpcNodes} HPC nodes, site has ${c.hpcNodes}`;
+    if (need.storageTb > c.storageTb) return `needs ${need.storageTb} TB storage, site has ${c.storageTb}`;
+    if (need.gpus > 0 && matchingPools(need, site).length === 0) {
+      const have = c.gpus.length > 0 ? c.gpus.map((g) => `${g.count} ${g.model}`).join(', ') : 'no GPUs';
+      return `needs ${gpuWanted(need)}; site has ${have}`;
+    }
+    return null;
+  },
+};

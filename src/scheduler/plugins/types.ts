@@ -1,0 +1,87 @@
+/**
+ * The plugin contracts of the scheduler pipeline (kube-scheduler style):
+ * filters remove sites, scores rank what is left. Each plugin is one file in
+ * this folder; a profile says which filters run and how scores are weighted.
+ */
+import type { Site } from '../../domain/site.js';
+import type { Task } from '../../domain/task.js';
+import type { CapacityView } from '../capacity.js';
+import type { SiteTable } from '../site-table.js';
+import type { OriginInfo } from '../world.js';
+
+export interface FilterContext {
+  table: SiteTable;
+  origin: OriginInfo;
+  /** Round trip from the task's origin to each site, ms. */
+  rtt: Float64Array;
+  nowS: number;
+  /** Dynamic filters only: the capacity view and the start times under consideration. */
+  capacity?: CapacityView;
+  startsS?: readonly number[];
+}
+
+export interface FilterPlugin {
+  name: string;
+  /**
+   * 'static': depends only on the task's class and the site's fixed facts, so it
+   * is evaluated once per task class; 'dynamic': site status, time or capacity.
+   */
+  stage: 'static' | 'dynamic';
+  describe: string;
+  /** null when the site passes; otherwise a short reason with the figures. */
+  check(task: Task, site: Site, siteIndex: number, ctx: FilterContext): string | null;
+}
+
+/**
+ * A task class: tasks that share origin, rules and resource shape see the same
+ * candidate sites and the same static score columns. Candidates are (site, GPU
+ * pool) pairs sorted by a lower bound of their score, best first.
+ */
+export interface ClassPlan {
+  key: string;
+  /** The first task seen of this class: its shape and rules. */
+  shape: Task;
+  origin: OriginInfo;
+  rtt: Float64Array;
+  n: number;
+  site: Int32Array;
+  /** GPU pool index per candidate, -1 when the task needs no GPU. */
+  pool: Int16Array;
+  /** IT power of one run at each candidate, kW (the pool's board power counts). */
+  itKw: Float64Array;
+  /** Per-candidate columns filled by score plugins (static numbers of the class). */
+  cols: Record<string, Float64Array>;
+  /** Weighted lower bound of the score, ascending. */
+  lb: Float64Array;
+  /** Sites removed by each static filter, and a few examples. */
+  removedByFilter: Record<string, number>;
+  samples: { siteId: string; filter: string; reason: string }[];
+  /** Distinct sites among the candidates. */
+  siteCount: number;
+  /** The bounds hold for runs inside [horizonStartS, horizonEndS) (the carbon minimum's window). */
+  horizonStartS: number;
+  horizonEndS: number;
+}
+
+/** What a score plugin sees for one task. */
+export interface TaskEnv {
+  task: Task;
+  plan: ClassPlan;
+  table: SiteTable;
+  /** Earliest possible start: max(now, earliestStartS). */
+  readyS: number;
+  durationS: number;
+  /** Share of the reference cost that is compute (vs data movement), 0..1. */
+  computeShare: number;
+}
+
+export interface ScorePlugin {
+  name: string;
+  describe: string;
+  /** Fill this plugin's static per-candidate columns of a new class plan. */
+  prepare?(plan: ClassPlan, table: SiteTable): void;
+  /** Normalised part in [0,1], lower is better, of candidate c starting at startS; share = peak capacity share after placing. */
+  part(env: TaskEnv, c: number, startS: number, share: number): number;
+  /** A value ≤ part() for every task of the class and every run inside the plan's horizon. */
+  bound(plan: ClassPlan, c: number, table: SiteTable): number;
+}

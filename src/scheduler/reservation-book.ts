@@ -1,0 +1,319 @@
+/**
+ * A time-aware reservation book: per site, usage of every resource as a step
+ * function of time, so a question about [start, end) sees work that starts
+ * later (deferred tasks) as well as work still running.
+ *
+ * Per site the steps are parallel typed arrays: `times[i]` is where row i
+ * starts, and row i (D numbers) holds the usage until `times[i+1]`; before
+ * `times[0]` nothing is used. Rows are merged when they become equal, so a site
+ * holds about two rows per live reservation.
+ */
+import { DomainError, invalid, notFound } from '../domain/errors.js';
+import type { Site } from '../domain/site.js';
+import type { TaskResources } from '../domain/task.js';
+import { type CapacityView, FIT_TOLERANCE, type FreeCapacity, type Reservation } from './capacity.js';
+
+/** Resource rows: fixed dimensions first, then one per GPU pool. */
+const CPU = 0;
+const MEM = 1;
+const HPC = 2;
+const STORAGE = 3;
+const GPU0 = 4;
+
+class Timeline {
+  times: Float64Array;
+  rows: Float64Array;
+  n = 0;
+
+  constructor(
+    readonly dims: number,
+    readonly cap: Float64Array,
+  ) {
+    this.times = new Float64Array(8);
+    this.rows = new Float64Array(8 * dims);
+  }
+
+  /** Index of the last row starting at or before t, or -1. */
+  rowAt(t: number): number {
+    let lo = 0;
+    let hi = this.n - 1;
+    let ans = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.times[mid]! <= t) {
+        ans = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return ans;
+  }
+
+  private grow(): void {
+    const times = new Float64Array(this.times.length * 2);
+    times.set(this.times);
+    const rows = new Float64Array(this.rows.length * 2);
+    rows.set(this.rows);
+    this.times = times;
+    this.rows = rows;
+  }
+
+  /** Make sure a row starts exactly at t; returns its index. */
+  private split(t: number): number {
+    const at = this.rowAt(t);
+    if (at >= 0 && this.times[at] === t) return at;
+    if (this.n === this.times.length) this.grow();
+    const D = this.dims;
+    const ins = at + 1;
+    this.times.copyWithin(ins + 1, ins, this.n);
+    this.rows.copyWithin((ins + 1) * D, ins * D, this.n * D);
+    this.times[ins] = t;
+    if (at >= 0) this.rows.copyWithin(ins * D, at * D, at * D + D);
+    else this.rows.fill(0, ins * D, ins * D + D);
+    this.n++;
+    return ins;
+  }
+
+  private sameAsPrevious(i: number): boolean {
+    const D = this.dims;
+    for (let d = 0; d < D; d++) {
+      const prev = i > 0 ? this.rows[(i - 1) * D + d]! : 0;
+      if (Math.abs(this.rows[i * D + d]! - prev) > FIT_TOLERANCE) return false;
+    }
+    return true;
+  }
+
+  private remove(i: number): void {
+    const D = this.dims;
+    this.times.copyWithin(i, i + 1, this.n);
+    this.rows.copyWithin(i * D, (i + 1) * D, this.n * D);
+    this.n--;
+  }
+
+  /** Add `sign × amounts` (sparse: dims[k] gets amounts[k]) over [s, e). */
+  add(s: number, e: number, dims: number[], amounts: number[], sign: number): void {
+    const i = this.split(s);
+    const j = this.split(e);
+    const D = this.dims;
+    for (let r = i; r < j; r++) {
+      for (let k = 0; k < dims.length; k++) {
+        const at = r * D + dims[k]!;
+        const v = this.rows[at]! + sign * amounts[k]!;
+        // releases may leave -1e-15 behind; usage is never negative
+        this.rows[at] = v < 0 && v > -FIT_TOLERANCE ? 0 : v;
+      }
+    }
+    // merge the boundaries that became redundant (the later one first: indices shift)
+    if (this.sameAsPrevious(j)) this.remove(j);
+    if (this.sameAsPrevious(i)) this.remove(i);
+  }
+
+  /** Highest usage of dimension d over [s, e). */
+  peak(d: number, s: number, e: number): number {
+    const D = this.dims;
+    let i = this.rowAt(s);
+    let best = i >= 0 ? this.rows[i * D + d]! : 0;
+    for (i = i + 1; i < this.n && this.times[i]! < e; i++) {
+      const v = this.rows[i * D + d]!;
+      if (v > best) best = v;
+    }
+    return best;
+  }
+
+  /** Drop rows that ended before t (the row covering t stays). */
+  forgetBefore(t: number): void {
+    const at = this.rowAt(t);
+    if (at <= 0) return;
+    const D = this.dims;
+    this.times.copyWithin(0, at, this.n);
+    this.rows.copyWithin(0, at * D, this.n * D);
+    this.n -= at;
+  }
+}
+
+function validNeed(need: TaskResources): void {
+  for (const k of ['cpuCores', 'memoryGb', 'gpus', 'hpcNodes', 'storageTb'] as const) {
+    const v = need[k];
+    if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) {
+      throw invalid(`resources.${k}`, `must be a finite number ≥ 0, got ${v}`);
+    }
+  }
+}
+
+export class ReservationBook implements CapacityView {
+  private readonly index = new Map<string, number>();
+  private readonly lines: Timeline[];
+  private readonly held = new Map<string, Reservation>();
+  private sweptAtS = Number.NEGATIVE_INFINITY;
+  // scratch arrays for the sparse row updates (no allocation per reservation)
+  private readonly dimScratch: number[] = [];
+  private readonly amtScratch: number[] = [];
+
+  constructor(readonly sites: readonly Site[]) {
+    this.lines = sites.map((s, i) => {
+      if (this.index.has(s.id)) throw invalid(`sites[${i}].id`, `duplicate site id '${s.id}'`);
+      this.index.set(s.id, i);
+      const c = s.capacity;
+      const cap = new Float64Array(GPU0 + c.gpus.length);
+      cap[CPU] = c.cpuCores;
+      cap[MEM] = c.memoryGb;
+      cap[HPC] = c.hpcNodes;
+      cap[STORAGE] = c.storageTb;
+      c.gpus.forEach((g, k) => {
+        cap[GPU0 + k] = g.count;
+      });
+      return new Timeline(cap.length, cap);
+    });
+  }
+
+  siteIndex(siteId: string): number {
+    return this.index.get(siteId) ?? -1;
+  }
+
+  private line(site: number): Timeline {
+    const l = this.lines[site];
+    if (!l) throw notFound('site index', String(site));
+    return l;
+  }
+
+  /** Sparse (dimension, amount) pairs of a need; false when the GPU pool is invalid. */
+  private sparse(l: Timeline, need: TaskResources, gpuPool: number): boolean {
+    const dims = this.dimScratch;
+    const amts = this.amtScratch;
+    dims.length = 0;
+    amts.length = 0;
+    if (need.cpuCores > 0) {
+      dims.push(CPU);
+      amts.push(need.cpuCores);
+    }
+    if (need.memoryGb > 0) {
+      dims.push(MEM);
+      amts.push(need.memoryGb);
+    }
+    if (need.hpcNodes > 0) {
+      dims.push(HPC);
+      amts.push(need.hpcNodes);
+    }
+    if (need.storageTb > 0) {
+      dims.push(STORAGE);
+      amts.push(need.storageTb);
+    }
+    if (need.gpus > 0) {
+      if (gpuPool < 0 || GPU0 + gpuPool >= l.dims) return false;
+      dims.push(GPU0 + gpuPool);
+      amts.push(need.gpus);
+    }
+    return true;
+  }
+
+  peakShare(site: number, need: TaskResources, gpuPool: number, startS: number, endS: number): number {
+    const l = this.line(site);
+    if (!this.sparse(l, need, gpuPool)) return Number.POSITIVE_INFINITY;
+    const dims = this.dimScratch;
+    const amts = this.amtScratch;
+    let share = 0;
+    for (let k = 0; k < dims.length; k++) {
+      const d = dims[k]!;
+      const cap = l.cap[d]!;
+      if (cap <= 0) return Number.POSITIVE_INFINITY;
+      const s = (l.peak(d, startS, endS) + amts[k]!) / cap;
+      if (s > share) share = s;
+    }
+    return share;
+  }
+
+  fits(site: number, need: TaskResources, gpuPool: number, startS: number, endS: number): boolean {
+    const l = this.line(site);
+    if (!this.sparse(l, need, gpuPool)) return false;
+    const dims = this.dimScratch;
+    const amts = this.amtScratch;
+    for (let k = 0; k < dims.length; k++) {
+      const d = dims[k]!;
+      const cap = l.cap[d]!;
+      if (l.peak(d, startS, endS) + amts[k]! > cap + FIT_TOLERANCE * Math.max(1, cap)) return false;
+    }
+    return true;
+  }
+
+  reserve(
+    taskId: string,
+    site: number,
+    need: TaskResources,
+    gpuPool: number,
+    startS: number,
+    endS: number,
+  ): Reservation {
+    if (this.held.has(taskId)) throw new DomainError('conflict', `task '${taskId}' already holds a reservation`);
+    if (!(Number.isFinite(startS) && Number.isFinite(endS) && endS > startS)) {
+      throw invalid('endS', `reservation needs finite startS < endS, got [${startS}, ${endS})`);
+    }
+    validNeed(need);
+    const l = this.line(site);
+    if (need.gpus > 0 && !(gpuPool >= 0 && GPU0 + gpuPool < l.dims)) {
+      throw invalid('gpuPool', `site '${this.sites[site]!.id}' has no GPU pool ${gpuPool}`);
+    }
+    if (!this.fits(site, need, gpuPool, startS, endS)) {
+      throw new DomainError(
+        'conflict',
+        `task '${taskId}' does not fit site '${this.sites[site]!.id}' over [${startS}, ${endS})`,
+      );
+    }
+    this.sparse(l, need, gpuPool);
+    l.add(startS, endS, this.dimScratch, this.amtScratch, 1);
+    const r: Reservation = {
+      taskId,
+      siteId: this.sites[site]!.id,
+      siteIndex: site,
+      gpuPool: need.gpus > 0 ? gpuPool : -1,
+      startS,
+      endS,
+      resources: need,
+    };
+    this.held.set(taskId, r);
+    return r;
+  }
+
+  release(taskId: string, atS?: number): Reservation | undefined {
+    const r = this.held.get(taskId);
+    if (!r) return undefined;
+    this.held.delete(taskId);
+    const from = atS === undefined ? r.startS : Math.max(atS, r.startS);
+    if (from < r.endS) {
+      const l = this.lines[r.siteIndex]!;
+      this.sparse(l, r.resources, r.gpuPool);
+      l.add(from, r.endS, this.dimScratch, this.amtScratch, -1);
+    }
+    return r;
+  }
+
+  reservation(taskId: string): Reservation | undefined {
+    return this.held.get(taskId);
+  }
+
+  /** Every live reservation (optionally of one site), by start time then task id. */
+  reservations(siteId?: string): Reservation[] {
+    const out = [...this.held.values()].filter((r) => siteId === undefined || r.siteId === siteId);
+    return out.sort((a, b) => a.startS - b.startS || (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0));
+  }
+
+  freeOver(site: number, startS: number, endS: number): FreeCapacity {
+    const l = this.line(site);
+    const free = (d: number) => Math.max(0, l.cap[d]! - l.peak(d, startS, endS));
+    const gpus: number[] = [];
+    for (let d = GPU0; d < l.dims; d++) gpus.push(free(d));
+    return { cpuCores: free(CPU), memoryGb: free(MEM), hpcNodes: free(HPC), storageTb: free(STORAGE), gpus };
+  }
+
+  forgetBefore(tS: number): void {
+    for (const l of this.lines) l.forgetBefore(tS);
+    // reservations that ended can no longer matter; sweep them at most once per simulated hour
+    if (tS - this.sweptAtS < 3600) return;
+    this.sweptAtS = tS;
+    for (const [id, r] of this.held) if (r.endS <= tS) this.held.delete(id);
+  }
+
+  /** Steps stored for a site (for tests and diagnostics). */
+  stepCount(siteId: string): number {
+    const i = this.siteIndex(siteId);
+    return i < 0 ? 0 : this.lines[i]!.n;
+  }
+}

@@ -1,0 +1,603 @@
+/**
+ * The scheduler core: queue order → filter → score → reserve → bind, one task
+ * at a time (greedy profiles) or a whole cycle at once (HiGHS). It reads time
+ * only from its Clock and capacity only from its CapacityView, so the live
+ * platform and the simulator run exactly this code.
+ */
+import type { Clock } from '../domain/clock.js';
+import { DomainError, invalid, notFound } from '../domain/errors.js';
+import type { Placement, Rejection, RunnerUp, Unplaced } from '../domain/placement.js';
+import type { SiteStatus } from '../domain/site.js';
+import type { Task } from '../domain/task.js';
+import { type BatchItem, buildBatch } from './batch.js';
+import type { CapacityView } from './capacity.js';
+import { placedExplanation, unplacedReason } from './explain.js';
+import { breakdown, weightedStatic, weightedTotal } from './objective.js';
+import { type AssignmentResult, type SolveOptions, solveAssignment } from './optimal/index.js';
+import { buildPlan, classKey, startTimes, taskEnv, type Weighting, weightingOf } from './plan.js';
+import { DYNAMIC_SCORES, FILTER_PLUGINS } from './plugins/index.js';
+import { priorityQueueOrder } from './plugins/queue-order.js';
+import type { ClassPlan, FilterContext, TaskEnv } from './plugins/types.js';
+import { profileFor } from './profiles/index.js';
+import { type PolicyName, type Profile, validateProfile } from './profiles/profile.js';
+import { FairShareHeap, type FairShareOptions, TenantQueues, validateFairShare } from './queues.js';
+import { PLAN_EPOCH_S } from './references.js';
+import { checkStatus, SiteTable, STATUS_DOWN, STATUS_UP } from './site-table.js';
+import { validateTask } from './validate-task.js';
+import { type Choice, IndexedCapacity, TOP_K, Walker } from './walk.js';
+import type { SchedulerWorld } from './world.js';
+
+export interface SchedulerOptions {
+  world: SchedulerWorld;
+  profile: Profile | PolicyName;
+  clock: Clock;
+  capacity: CapacityView;
+  fairShare?: FairShareOptions;
+  /** HiGHS settings for 'highs' profiles (default: 10 s, k-best 10). */
+  solver?: SolveOptions;
+  /** Largest batch handed to HiGHS per cycle; the rest of the cycle is placed greedily. */
+  maxBatchTasks?: number;
+}
+
+export interface CycleResult {
+  placed: Placement[];
+  /** Every task still queued after the cycle, with why it was not placed. */
+  waiting: Unplaced[];
+}
+
+/** What a HiGHS cycle reports besides the placements. */
+export interface BatchReport {
+  tasks: number;
+  status: AssignmentResult['status'];
+  objective: number;
+  lowerBound: number;
+  seconds: number;
+}
+
+interface Held {
+  task: Task;
+  placement: Placement;
+  site: number;
+}
+
+type Decision =
+  | { ok: true; env: TaskEnv; top: Choice[] }
+  | { ok: false; unplaced: Unplaced; env?: TaskEnv; singleStart?: boolean };
+
+/** Plans kept at most (a cache of task classes; cleared when full). */
+const MAX_PLANS = 50_000;
+
+export class Scheduler {
+  readonly profile: Profile;
+  private table: SiteTable;
+  private readonly world: SchedulerWorld;
+  private readonly clock: Clock;
+  private readonly capacity: CapacityView;
+  private readonly capIndex: Int32Array;
+  private readonly fair: Required<FairShareOptions>;
+  private readonly w: Weighting;
+  private walker: Walker;
+  private readonly plans = new Map<string, ClassPlan>();
+  private planEpoch = Number.NaN;
+  private readonly queues = new TenantQueues(priorityQueueOrder);
+  private readonly held = new Map<string, Held>();
+  private readonly bySite: Set<string>[];
+  private readonly active = new Map<string, number>();
+  private readonly lastWhy = new Map<string, Unplaced>();
+  private readonly solver: SolveOptions;
+  private readonly maxBatchTasks: number;
+  /** The last HiGHS cycle's solver figures. */
+  lastBatch: BatchReport | undefined;
+
+  constructor(opts: SchedulerOptions) {
+    if (!opts || typeof opts !== 'object') throw invalid('options', 'must be an object');
+    if (!opts.world || !Array.isArray(opts.world.sites)) throw invalid('world.sites', 'must be an array of sites');
+    if (!opts.clock || typeof opts.clock.nowS !== 'function') throw invalid('clock', 'must have nowS()');
+    if (!opts.capacity) throw invalid('capacity', 'is required');
+    this.profile = typeof opts.profile === 'string' ? profileFor(opts.profile) : validateProfile(opts.profile);
+    this.world = opts.world;
+    this.clock = opts.clock;
+    this.capacity = opts.capacity;
+    this.fair = validateFairShare(opts.fairShare);
+    this.solver = opts.solver ?? {};
+    this.maxBatchTasks = opts.maxBatchTasks ?? 20_000;
+    if (!(Number.isInteger(this.maxBatchTasks) && this.maxBatchTasks >= 1)) {
+      throw invalid('maxBatchTasks', `must be an integer ≥ 1, got ${opts.maxBatchTasks}`);
+    }
+    this.table = new SiteTable(opts.world);
+    this.capIndex = Int32Array.from(opts.world.sites, (s) => {
+      const i = opts.capacity.siteIndex(s.id);
+      if (i < 0) throw invalid('capacity', `capacity view does not know site '${s.id}'`);
+      return i;
+    });
+    this.bySite = opts.world.sites.map(() => new Set<string>());
+    this.w = weightingOf(this.profile, DYNAMIC_SCORES);
+    this.walker = new Walker(this.table, this.capacity, this.w, this.capIndex);
+  }
+
+  // ---- the public surface -------------------------------------------------
+
+  /** Validate and enqueue a task in its tenant's queue. */
+  submit(task: Task): void {
+    validateTask(task, this.table.index);
+    if (this.queues.has(task.id) || this.held.has(task.id)) {
+      throw new DomainError('conflict', `task '${task.id}' is already queued or placed`);
+    }
+    this.queues.add(task);
+  }
+
+  /** One greedy pass over every queue at clock.nowS(). HiGHS profiles need `cycleAsync()`. */
+  cycle(): CycleResult {
+    if (this.profile.mode === 'highs') {
+      throw new DomainError(
+        'bad_request',
+        `profile '${this.profile.name}' solves each cycle with HiGHS, which is asynchronous: call cycleAsync()`,
+      );
+    }
+    return this.greedyCycle();
+  }
+
+  /** One pass of any profile: greedy ones as cycle(), 'highs' ones as one solved batch. */
+  async cycleAsync(): Promise<CycleResult> {
+    if (this.profile.mode === 'greedy') return this.greedyCycle();
+    return this.batchCycle();
+  }
+
+  /**
+   * Decide one task now, outside the queues. A preview by default: nothing is
+   * booked. With `{reserve: true}` the decision is also booked (reserve + bind).
+   */
+  place(task: Task, opts: { reserve?: boolean } = {}): Placement | Unplaced {
+    validateTask(task, this.table.index);
+    if (opts.reserve && (this.held.has(task.id) || this.queues.has(task.id))) {
+      throw new DomainError('conflict', `task '${task.id}' is already queued or placed`);
+    }
+    const now = this.now();
+    const d = this.decide(task, now);
+    if (!d.ok) return d.unplaced;
+    const p = this.toPlacement(task, d.env, d.top, now);
+    if (opts.reserve) this.commit(task, d.top[0]!, p);
+    return p;
+  }
+
+  /** The task ended at `atS` (early or late): give back what it still holds. */
+  complete(taskId: string, atS: number): void {
+    if (!Number.isFinite(atS)) throw invalid('atS', `must be a finite time, got ${atS}`);
+    const h = this.held.get(taskId);
+    if (!h) {
+      if (this.queues.has(taskId))
+        throw new DomainError('conflict', `task '${taskId}' is queued, not placed: cancel it`);
+      throw notFound('placed task', taskId);
+    }
+    this.release(h, atS);
+  }
+
+  /** Remove a queued task, or release a placed one from now on. */
+  cancel(taskId: string): void {
+    if (this.queues.remove(taskId)) {
+      this.lastWhy.delete(taskId);
+      return;
+    }
+    const h = this.held.get(taskId);
+    if (!h) throw notFound('task', taskId);
+    this.release(h, this.now());
+  }
+
+  /**
+   * Mark a site up, draining (keeps its work, takes no new work) or down. A
+   * site going down gives back every task it held; they return to their queues
+   * to be placed elsewhere. Returns the ids of the re-queued tasks.
+   */
+  setSiteStatus(siteId: string, status: SiteStatus): string[] {
+    const s = this.table.index.siteIndex.get(siteId);
+    if (s === undefined) throw notFound('site', siteId);
+    this.table.setStatus(s, checkStatus(status));
+    if (this.table.status[s] !== STATUS_DOWN) return [];
+    const now = this.now();
+    const ids = [...this.bySite[s]!].sort();
+    for (const id of ids) {
+      const h = this.held.get(id)!;
+      this.release(h, now);
+      this.queues.add(h.task);
+    }
+    return ids;
+  }
+
+  queued(): readonly Task[] {
+    return this.queues.all();
+  }
+
+  /** Placements booked and not yet completed or cancelled. */
+  placements(): Placement[] {
+    return [...this.held.values()].map((h) => h.placement).sort((a, b) => (a.taskId < b.taskId ? -1 : 1));
+  }
+
+  placement(taskId: string): Placement | undefined {
+    return this.held.get(taskId)?.placement;
+  }
+
+  /** Why a queued task waited in the last cycle. */
+  why(taskId: string): Unplaced | undefined {
+    return this.lastWhy.get(taskId);
+  }
+
+  /** Placed and unfinished tasks of a tenant. */
+  activeCount(tenantId: string): number {
+    return this.active.get(tenantId) ?? 0;
+  }
+
+  /**
+   * Every site with the first filter that removes it for this task now (null
+   * = eligible): the full story behind an Unplaced, for the API and the UI.
+   * Slow (every filter on every site); decisions never call it.
+   */
+  explainSites(task: Task): { siteId: string; filter: string | null; reason: string | null }[] {
+    validateTask(task, this.table.index);
+    const now = this.now();
+    const plan = this.planFor(task, now);
+    const env = taskEnv(task, plan, this.table, now);
+    const ctx: FilterContext = {
+      table: this.table,
+      origin: plan.origin,
+      rtt: plan.rtt,
+      nowS: now,
+      capacity: new IndexedCapacity(this.capacity, this.capIndex),
+      startsS: startTimes(task, env.readyS, this.profile),
+    };
+    return this.table.sites.map((site, i) => {
+      for (const name of this.profile.filters) {
+        const reason = FILTER_PLUGINS[name]!.check(task, site, i, ctx);
+        if (reason !== null) return { siteId: site.id, filter: name, reason };
+      }
+      return { siteId: site.id, filter: null, reason: null };
+    });
+  }
+
+  /**
+   * Site facts changed (prices, PUE, compliance, capacity, grid profiles):
+   * forget every cached task class. Live statuses are kept.
+   */
+  invalidate(): void {
+    const status = this.table.status.slice();
+    this.table = new SiteTable(this.world);
+    this.table.status.set(status);
+    this.walker = new Walker(this.table, this.capacity, this.w, this.capIndex);
+    this.plans.clear();
+  }
+
+  // ---- cycles -----------------------------------------------------------------
+
+  private now(): number {
+    const now = this.clock.nowS();
+    if (!Number.isFinite(now)) throw new DomainError('unavailable', `clock returned ${now}`);
+    return now;
+  }
+
+  private limitUnplaced(task: Task): Unplaced {
+    const n = this.activeCount(task.tenantId);
+    return {
+      taskId: task.id,
+      reason: `Tenant '${task.tenantId}' already has ${n} placed, unfinished tasks (limit ${this.fair.maxRunningPerTenant}).`,
+      rejections: [],
+      removedByFilter: {},
+    };
+  }
+
+  private keyOf(tenant: string): number {
+    return this.activeCount(tenant) / (this.fair.tenantWeights[tenant] ?? 1);
+  }
+
+  /** Visit queued tasks in fair-share order; `visit` returns true when it placed the task. */
+  private fairOrder(visit: (task: Task) => boolean, limited: (task: Task) => void): void {
+    const heap = new FairShareHeap();
+    const cursor = new Map<string, number>();
+    for (const t of this.queues.tenants()) {
+      cursor.set(t, 0);
+      heap.push(t, this.keyOf(t));
+    }
+    for (let tenant = heap.pop(); tenant !== undefined; tenant = heap.pop()) {
+      const q = this.queues.queueOf(tenant);
+      let i = cursor.get(tenant)!;
+      if (this.activeCount(tenant) >= this.fair.maxRunningPerTenant) {
+        for (; i < q.length; i++) limited(q[i]!);
+        continue;
+      }
+      visit(q[i]!);
+      cursor.set(tenant, ++i);
+      if (i < q.length) heap.push(tenant, this.keyOf(tenant));
+    }
+  }
+
+  private greedyCycle(): CycleResult {
+    const now = this.now();
+    this.capacity.forgetBefore?.(now);
+    const placed: Placement[] = [];
+    const waiting: Unplaced[] = [];
+    const memo = new Map<string, { readyS: number; durationS: number; unplaced: Unplaced }>();
+    this.fairOrder(
+      (task) => {
+        const d = this.decide(task, now, memo);
+        if (!d.ok) {
+          waiting.push(d.unplaced);
+          return false;
+        }
+        const p = this.toPlacement(task, d.env, d.top, now);
+        this.commit(task, d.top[0]!, p);
+        placed.push(p);
+        return true;
+      },
+      (task) => waiting.push(this.limitUnplaced(task)),
+    );
+    return this.finishCycle(placed, waiting);
+  }
+
+  private finishCycle(placed: Placement[], waiting: Unplaced[]): CycleResult {
+    this.queues.removeAll(placed.map((p) => p.taskId));
+    for (const p of placed) this.lastWhy.delete(p.taskId);
+    for (const u of waiting) this.lastWhy.set(u.taskId, u);
+    return { placed, waiting };
+  }
+
+  private async batchCycle(): Promise<CycleResult> {
+    const now = this.now();
+    this.capacity.forgetBefore?.(now);
+    const placed: Placement[] = [];
+    const waiting: Unplaced[] = [];
+    // fair share and tenant limits pick the batch: each tenant up to its remaining allowance
+    const batch: Task[] = [];
+    const allowance = new Map<string, number>();
+    this.fairOrder(
+      (task) => {
+        const left = allowance.get(task.tenantId) ?? this.fair.maxRunningPerTenant - this.activeCount(task.tenantId);
+        if (left <= 0) waiting.push(this.limitUnplaced(task));
+        else batch.push(task);
+        allowance.set(task.tenantId, left - 1);
+        return false;
+      },
+      (task) => waiting.push(this.limitUnplaced(task)),
+    );
+    const items: BatchItem[] = [];
+    const overflow: Task[] = [];
+    for (const task of batch) {
+      if (items.length >= this.maxBatchTasks) {
+        overflow.push(task);
+        continue;
+      }
+      const d = this.decideStatic(task, now);
+      if ('unplaced' in d) waiting.push(d.unplaced);
+      else items.push(d);
+    }
+    let result: AssignmentResult | undefined;
+    let built: ReturnType<typeof buildBatch> | undefined;
+    if (items.length > 0) {
+      built = buildBatch(items, this.table, this.capacity, this.capIndex, this.w);
+      result = await solveAssignment(built.problem, this.solver);
+      this.lastBatch = {
+        tasks: items.length,
+        status: result.status,
+        objective: result.objective,
+        lowerBound: result.lowerBound,
+        seconds: result.seconds,
+      };
+    }
+    // book the solver's assignment in queue order; anything it could not place gets the greedy walk
+    items.forEach((it, t) => {
+      const col = result!.assignment[t]!;
+      let choice: Choice | null = null;
+      if (col >= 0) {
+        const cands = built!.problem.candidates[t]!;
+        const e = cands.site.indexOf(col);
+        choice = this.solverChoice(
+          it,
+          built!.siteOfColumn[col]!,
+          built!.choices.pool[t]![e]!,
+          built!.choices.startS[t]![e]!,
+        );
+      }
+      const d = this.decide(it.task, now);
+      if (!d.ok) {
+        waiting.push(d.unplaced);
+        return;
+      }
+      const chosen = choice ?? d.top[0]!;
+      const top = [chosen, ...d.top.filter((c) => c.site !== chosen.site)].slice(0, TOP_K);
+      const p = this.toPlacement(it.task, d.env, top, now);
+      if (choice) p.explanation = `HiGHS batch of ${items.length} (${result!.status}): ${p.explanation}`;
+      this.commit(it.task, chosen, p);
+      placed.push(p);
+    });
+    for (const task of overflow) {
+      const d = this.decide(task, now);
+      if (!d.ok) {
+        waiting.push(d.unplaced);
+        continue;
+      }
+      const p = this.toPlacement(task, d.env, d.top, now);
+      this.commit(task, d.top[0]!, p);
+      placed.push(p);
+    }
+    return this.finishCycle(placed, waiting);
+  }
+
+  /** The solver's pick as a Choice, if it still fits the book (the batch model is conservative, so it should). */
+  private solverChoice(it: BatchItem, site: number, pool: number, startS: number): Choice | null {
+    const env = it.env;
+    const plan = env.plan;
+    let c = -1;
+    for (let k = 0; k < plan.n; k++) {
+      if (plan.site[k] === site && plan.pool[k] === pool) {
+        c = k;
+        break;
+      }
+    }
+    if (c < 0) return null;
+    const share = this.capacity.peakShare(
+      this.capIndex[site]!,
+      it.task.resources,
+      pool,
+      startS,
+      startS + env.durationS,
+    );
+    if (!(share <= 1 + 1e-9)) return null;
+    const staticTotal = weightedStatic(env, c, startS, this.w);
+    const total = weightedTotal(env, c, startS, staticTotal, share, this.w);
+    return { cand: c, site, pool, startS, total, staticTotal, share };
+  }
+
+  // ---- one decision -------------------------------------------------------------
+
+  private planFor(task: Task, now: number): ClassPlan {
+    const epoch = Math.floor(now / PLAN_EPOCH_S);
+    if (epoch !== this.planEpoch || this.plans.size >= MAX_PLANS) {
+      this.plans.clear();
+      this.planEpoch = epoch;
+    }
+    const key = classKey(task);
+    let plan = this.plans.get(key);
+    if (!plan) {
+      plan = buildPlan(task, this.table, this.profile, this.w, now);
+      this.plans.set(key, plan);
+    }
+    return plan;
+  }
+
+  /** Static part of a decision (plan, env, start times, deadline): what a batch needs per task. */
+  private decideStatic(task: Task, now: number): BatchItem | { unplaced: Unplaced } {
+    const plan = this.planFor(task, now);
+    const env = taskEnv(task, plan, this.table, now);
+    if (task.deadlineS !== null && env.readyS + env.durationS > task.deadlineS) {
+      return { unplaced: this.deadlineUnplaced(task, plan, env) };
+    }
+    if (plan.n === 0) return { unplaced: this.unplaced(task, plan, {}, []) };
+    return { task, env, starts: startTimes(task, env.readyS, this.profile) };
+  }
+
+  private decide(
+    task: Task,
+    now: number,
+    memo?: Map<string, { readyS: number; durationS: number; unplaced: Unplaced }>,
+  ): Decision {
+    const d = this.decideStatic(task, now);
+    if ('unplaced' in d) return { ok: false, unplaced: d.unplaced };
+    const { env, starts } = d;
+    // within one cycle capacity only shrinks: a longer run of the same class from the same time cannot fit either
+    const single = starts.length === 1;
+    if (memo && single) {
+      const m = memo.get(env.plan.key);
+      if (m && m.readyS === env.readyS && env.durationS >= m.durationS) {
+        return { ok: false, unplaced: { ...m.unplaced, taskId: task.id } };
+      }
+    }
+    const r = this.walker.walk(env, starts);
+    if (r.top.length > 0) return { ok: true, env, top: r.top };
+    const unplaced = this.unplaced(task, env.plan, r.removedByFilter, r.samples);
+    if (memo && single) {
+      const m = memo.get(env.plan.key);
+      if (!m || m.readyS !== env.readyS || env.durationS < m.durationS) {
+        memo.set(env.plan.key, { readyS: env.readyS, durationS: env.durationS, unplaced });
+      }
+    }
+    return { ok: false, unplaced, env };
+  }
+
+  private unplaced(
+    task: Task,
+    plan: ClassPlan,
+    dynamicRemoved: Record<string, number>,
+    dynamicSamples: Rejection[],
+  ): Unplaced {
+    const removedByFilter: Record<string, number> = { ...plan.removedByFilter };
+    for (const [f, n] of Object.entries(dynamicRemoved)) removedByFilter[f] = (removedByFilter[f] ?? 0) + n;
+    const rejections = [...plan.samples, ...dynamicSamples];
+    return {
+      taskId: task.id,
+      reason: unplacedReason(removedByFilter, rejections, this.table.n),
+      rejections,
+      removedByFilter,
+    };
+  }
+
+  private deadlineUnplaced(task: Task, plan: ClassPlan, env: TaskEnv): Unplaced {
+    const seen = new Set<number>();
+    let down = 0;
+    for (let c = 0; c < plan.n; c++) {
+      const s = plan.site[c]!;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      if (this.table.status[s] !== STATUS_UP) down++;
+    }
+    const removed: Record<string, number> = {};
+    if (down > 0) removed['site-health'] = down;
+    if (plan.siteCount - down > 0) removed.deadline = plan.siteCount - down;
+    const ctx: FilterContext = { table: this.table, origin: plan.origin, rtt: plan.rtt, nowS: env.readyS };
+    const first = plan.n > 0 ? plan.site[0]! : 0;
+    const reason =
+      FILTER_PLUGINS.deadline!.check(task, this.table.sites[first]!, first, ctx) ?? 'cannot finish in time';
+    const samples: Rejection[] =
+      plan.n > 0 ? [{ siteId: this.table.sites[first]!.id, filter: 'deadline', reason }] : [];
+    return this.unplaced(task, plan, removed, samples);
+  }
+
+  private toPlacement(task: Task, env: TaskEnv, top: Choice[], now: number): Placement {
+    const best = top[0]!;
+    const site = this.table.sites[best.site]!;
+    const score = breakdown(env, best.cand, best.startS, best.share, this.w);
+    const runnersUp: RunnerUp[] = [];
+    for (let k = 1; k < top.length; k++) {
+      const c = top[k]!;
+      runnersUp.push({
+        siteId: this.table.sites[c.site]!.id,
+        startS: c.startS,
+        score: breakdown(env, c.cand, c.startS, c.share, this.w),
+      });
+    }
+    const r = top[1];
+    const explanation = placedExplanation({
+      site,
+      startS: best.startS,
+      readyS: env.readyS,
+      profile: this.profile.name,
+      score,
+      weights: this.profile.weights,
+      runnerUp: r ? { site: this.table.sites[r.site]!, score: runnersUp[0]!.score } : undefined,
+      eligibleSites: env.plan.siteCount,
+      removedByFilter: env.plan.removedByFilter,
+    });
+    return {
+      taskId: task.id,
+      siteId: site.id,
+      startS: best.startS,
+      endS: best.startS + task.durationS,
+      profile: this.profile.name,
+      score,
+      runnersUp,
+      explanation,
+      decidedAtS: now,
+    };
+  }
+
+  // ---- booking ---------------------------------------------------------------------
+
+  private commit(task: Task, choice: Choice, placement: Placement): void {
+    this.capacity.reserve(
+      task.id,
+      this.capIndex[choice.site]!,
+      task.resources,
+      choice.pool,
+      placement.startS,
+      placement.endS,
+    );
+    this.held.set(task.id, { task, placement, site: choice.site });
+    this.bySite[choice.site]!.add(task.id);
+    this.active.set(task.tenantId, this.activeCount(task.tenantId) + 1);
+  }
+
+  private release(h: Held, atS: number): void {
+    this.capacity.release(h.task.id, atS);
+    this.held.delete(h.task.id);
+    this.bySite[h.site]!.delete(h.task.id);
+    const n = this.activeCount(h.task.tenantId) - 1;
+    if (n > 0) this.active.set(h.task.tenantId, n);
+    else this.active.delete(h.task.tenantId);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The sites of a world as flat arrays, plus what is derived from them once:
+ * reference prices (the dearest rate of each kind, which normalises the price
+ * score), round trips from each origin, and the carbon-intensity table.
+ */
+import { invalid } from '../domain/errors.js';
+import type { Site, SiteStatus } from '../domain/site.js';
+import { CarbonIntensity } from './carbon-intensity.js';
+import { type SchedulerWorld, WorldIndex } from './world.js';
+
+export const STATUS_UP = 0;
+export const STATUS_DRAINING = 1;
+export const STATUS_DOWN = 2;
+const STATUS_CODE: Record<SiteStatus, number> = { up: STATUS_UP, draining: STATUS_DRAINING, down: STATUS_DOWN };
+export const STATUS_NAME: readonly SiteStatus[] = ['up', 'draining', 'down'];
+
+/** The dearest rate of each kind over all sites: the price score's yardstick. */
+export interface ReferencePrices {
+  fenPerCoreHour: number;
+  fenPerGpuHour: number;
+  fenPerHpcNodeHour: number;
+  fenPerTbMonth: number;
+  fenPerGbMoved: number;
+}
+
+export function checkStatus(status: string, field = 'status'): SiteStatus {
+  if (status !== 'up' && status !== 'down' && status !== 'draining') {
+    throw invalid(field, `must be 'up', 'down' or 'draining', got '${status}'`);
+  }
+  return status;
+}
+
+export class SiteTable {
+  readonly n: number;
+  readonly sites: readonly Site[];
+  readonly index: WorldIndex;
+  /** 1 for sites on the eastern side of 东数西算. */
+  readonly east: Uint8Array;
+  /** Live status code per site (the scheduler's own copy: failures flip it). */
+  readonly status: Uint8Array;
+  readonly refPrices: ReferencePrices;
+  readonly intensity: CarbonIntensity;
+  private readonly rttCache = new Map<string, Float64Array>();
+
+  constructor(readonly world: SchedulerWorld) {
+    this.sites = world.sites;
+    this.n = world.sites.length;
+    this.index = new WorldIndex(world);
+    this.east = Uint8Array.from(world.sites, (s) => (s.side === 'east' ? 1 : 0));
+    this.status = Uint8Array.from(world.sites, (s, i) => STATUS_CODE[checkStatus(s.status, `sites[${i}].status`)]);
+    const max = (f: (s: Site) => number) => world.sites.reduce((m, s) => Math.max(m, f(s)), 0);
+    this.refPrices = {
+      fenPerCoreHour: max((s) => s.prices.priceFenPerCoreHour),
+      fenPerGpuHour: max((s) => s.prices.priceFenPerGpuHour),
+      fenPerHpcNodeHour: max((s) => s.prices.priceFenPerHpcNodeHour),
+      fenPerTbMonth: max((s) => s.prices.priceFenPerTbMonth),
+      fenPerGbMoved: max((s) => s.prices.priceFenPerGbMoved),
+    };
+    this.intensity = new CarbonIntensity(world.sites, world.grid);
+  }
+
+  /** Round trip from an origin place to every site, in ms (cached per origin). */
+  rttFrom(origin: string): Float64Array {
+    let row = this.rttCache.get(origin);
+    if (row) return row;
+    row = new Float64Array(this.n);
+    for (let i = 0; i < this.n; i++) {
+      const v = this.world.network.rttMs(origin, this.sites[i]!.id);
+      if (!(v >= 0 && Number.isFinite(v))) {
+        throw invalid('originCity', `network has no finite round trip from '${origin}' to '${this.sites[i]!.id}'`);
+      }
+      row[i] = v;
+    }
+    this.rttCache.set(origin, row);
+    return row;
+  }
+
+  setStatus(site: number, status: SiteStatus): void {
+    this.status[site] = STATUS_CODE[checkStatus(status)];
+  }
+}
