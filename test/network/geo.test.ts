@@ -29,9 +29,10 @@ test('distance is a metric on the sphere: zero on itself, symmetric, triangle in
     fc.property(point, point, point, (a, b, c) => {
       assert.ok(greatCircleKm(a, a) < 1e-9);
       assert.ok(Math.abs(greatCircleKm(a, b) - greatCircleKm(b, a)) < 1e-9);
-      assert.ok(greatCircleKm(a, c) <= greatCircleKm(a, b) + greatCircleKm(b, c) + 1e-6);
+      // Haversine loses ~0.1 m near antipodes (asin near 1); 1 m of slack.
+      assert.ok(greatCircleKm(a, c) <= greatCircleKm(a, b) + greatCircleKm(b, c) + 1e-3);
       assert.ok(greatCircleKm(a, b) <= Math.PI * EARTH_RADIUS_KM + 1e-6);
     }),
-    { numRuns: 500 },
+    { numRuns: 2000 },
   );
 });
