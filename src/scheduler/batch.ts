@@ -2,9 +2,15 @@
  * A batch of tasks as the assignment problem HiGHS solves (src/scheduler/optimal):
  * per task its candidate sites with the cost of the best start there (the
  * static objective, the same numbers the greedy walk uses), per site the
- * capacity free over the whole batch window. Every task of a batch is treated
- * as running at once, which is conservative: any assignment that fits the
- * problem fits the reservation book.
+ * capacity free over the whole batch window.
+ *
+ * Two simplifications, both settled when the result is booked (exactly, with
+ * the greedy walk for whatever does not fit):
+ * - every task of a batch is treated as running at once, over the window —
+ *   conservative: assignments that fit the model fit the book;
+ * - a site's GPU pools that candidates could use count as one pool of their
+ *   sum — exact for one pool per site (every shipped site), a relaxation for
+ *   several (a task's GPUs must come from one pool).
  */
 import type { Task } from '../domain/task.js';
 import type { CapacityView } from './capacity.js';
@@ -76,8 +82,10 @@ export function buildBatch(
       entry.pool.push(b.pool);
       entry.start.push(b.start);
       used[s] = 1;
-      if (b.pool >= 0) poolsUsed[s]!.add(b.pool);
     }
+    // a site's GPUs count as one pool of every pool some candidate could use (see the module comment)
+    for (let c = 0; c < plan.n; c++)
+      if (plan.pool[c]! >= 0 && best.has(plan.site[c]!)) poolsUsed[plan.site[c]!]!.add(plan.pool[c]!);
     perTask.push(entry);
     fromS = Math.min(fromS, starts[0]!);
     toS = Math.max(toS, starts[starts.length - 1]! + env.durationS);

@@ -11,7 +11,7 @@
 import { DomainError, invalid, notFound } from '../domain/errors.js';
 import type { Site } from '../domain/site.js';
 import type { TaskResources } from '../domain/task.js';
-import { type CapacityView, FIT_TOLERANCE, type FreeCapacity, type Reservation } from './capacity.js';
+import { type CapacityView, FIT_TOLERANCE, type FreeCapacity, fitsShare, type Reservation } from './capacity.js';
 
 /** Resource rows: fixed dimensions first, then one per GPU pool. */
 const CPU = 0;
@@ -222,16 +222,8 @@ export class ReservationBook implements CapacityView {
   }
 
   fits(site: number, need: TaskResources, gpuPool: number, startS: number, endS: number): boolean {
-    const l = this.line(site);
-    if (!this.sparse(l, need, gpuPool)) return false;
-    const dims = this.dimScratch;
-    const amts = this.amtScratch;
-    for (let k = 0; k < dims.length; k++) {
-      const d = dims[k]!;
-      const cap = l.cap[d]!;
-      if (l.peak(d, startS, endS) + amts[k]! > cap + FIT_TOLERANCE * Math.max(1, cap)) return false;
-    }
-    return true;
+    // one criterion for every caller: the share the load-balance score sees
+    return fitsShare(this.peakShare(site, need, gpuPool, startS, endS));
   }
 
   reserve(

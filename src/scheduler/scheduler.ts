@@ -10,7 +10,7 @@ import type { Placement, Rejection, RunnerUp, Unplaced } from '../domain/placeme
 import type { SiteStatus } from '../domain/site.js';
 import type { Task } from '../domain/task.js';
 import { type BatchItem, buildBatch } from './batch.js';
-import type { CapacityView } from './capacity.js';
+import { type CapacityView, fitsShare } from './capacity.js';
 import { placedExplanation, unplacedReason } from './explain.js';
 import { breakdown, weightedStatic, weightedTotal } from './objective.js';
 import { type AssignmentResult, type SolveOptions, solveAssignment } from './optimal/index.js';
@@ -369,6 +369,8 @@ export class Scheduler {
     }
     let result: AssignmentResult | undefined;
     let built: ReturnType<typeof buildBatch> | undefined;
+    // an empty batch is trivially solved
+    this.lastBatch = { tasks: 0, status: 'optimal', objective: 0, lowerBound: 0, seconds: 0 };
     if (items.length > 0) {
       built = buildBatch(items, this.table, this.capacity, this.capIndex, this.w);
       result = await solveAssignment(built.problem, this.solver);
@@ -380,33 +382,27 @@ export class Scheduler {
         seconds: result.seconds,
       };
     }
-    // book the solver's assignment in queue order; anything it could not place gets the greedy walk
+    // book the solver's assignment first (it was solved as a whole), then walk greedily for what it left out
+    const rest: Task[] = [];
     items.forEach((it, t) => {
       const col = result!.assignment[t]!;
       let choice: Choice | null = null;
       if (col >= 0) {
-        const cands = built!.problem.candidates[t]!;
-        const e = cands.site.indexOf(col);
-        choice = this.solverChoice(
-          it,
-          built!.siteOfColumn[col]!,
-          built!.choices.pool[t]![e]!,
-          built!.choices.startS[t]![e]!,
-        );
+        const e = built!.problem.candidates[t]!.site.indexOf(col);
+        choice = this.solverChoice(it, built!.siteOfColumn[col]!, built!.choices.startS[t]![e]!);
       }
-      const d = this.decide(it.task, now);
-      if (!d.ok) {
-        waiting.push(d.unplaced);
+      if (!choice) {
+        rest.push(it.task);
         return;
       }
-      const chosen = choice ?? d.top[0]!;
-      const top = [chosen, ...d.top.filter((c) => c.site !== chosen.site)].slice(0, TOP_K);
-      const p = this.toPlacement(it.task, d.env, top, now);
-      if (choice) p.explanation = `HiGHS batch of ${items.length} (${result!.status}): ${p.explanation}`;
-      this.commit(it.task, chosen, p);
+      const d = this.decide(it.task, now);
+      const others = d.ok ? d.top.filter((c) => c.site !== choice.site) : [];
+      const p = this.toPlacement(it.task, it.env, [choice, ...others].slice(0, TOP_K), now);
+      p.explanation = `HiGHS batch of ${items.length} (${result!.status}): ${p.explanation}`;
+      this.commit(it.task, choice, p);
       placed.push(p);
     });
-    for (const task of overflow) {
+    for (const task of [...rest, ...overflow]) {
       const d = this.decide(task, now);
       if (!d.ok) {
         waiting.push(d.unplaced);
@@ -419,29 +415,31 @@ export class Scheduler {
     return this.finishCycle(placed, waiting);
   }
 
-  /** The solver's pick as a Choice, if it still fits the book (the batch model is conservative, so it should). */
-  private solverChoice(it: BatchItem, site: number, pool: number, startS: number): Choice | null {
+  /**
+   * The solver's site as a Choice: its start, in the best GPU pool there that
+   * still has room (the batch model pools a site's GPUs, so the pool is ours to pick).
+   */
+  private solverChoice(it: BatchItem, site: number, startS: number): Choice | null {
     const env = it.env;
     const plan = env.plan;
-    let c = -1;
-    for (let k = 0; k < plan.n; k++) {
-      if (plan.site[k] === site && plan.pool[k] === pool) {
-        c = k;
-        break;
-      }
+    let best: Choice | null = null;
+    for (let c = 0; c < plan.n; c++) {
+      if (plan.site[c] !== site) continue;
+      const pool = plan.pool[c]!;
+      const share = this.capacity.peakShare(
+        this.capIndex[site]!,
+        it.task.resources,
+        pool,
+        startS,
+        startS + env.durationS,
+      );
+      if (!fitsShare(share)) continue;
+      const staticTotal = weightedStatic(env, c, startS, this.w);
+      const total = weightedTotal(env, c, startS, staticTotal, share, this.w);
+      if (best === null || staticTotal < best.staticTotal)
+        best = { cand: c, site, pool, startS, total, staticTotal, share };
     }
-    if (c < 0) return null;
-    const share = this.capacity.peakShare(
-      this.capIndex[site]!,
-      it.task.resources,
-      pool,
-      startS,
-      startS + env.durationS,
-    );
-    if (!(share <= 1 + 1e-9)) return null;
-    const staticTotal = weightedStatic(env, c, startS, this.w);
-    const total = weightedTotal(env, c, startS, staticTotal, share, this.w);
-    return { cand: c, site, pool, startS, total, staticTotal, share };
+    return best;
   }
 
   // ---- one decision -------------------------------------------------------------

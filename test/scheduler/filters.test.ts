@@ -1,0 +1,144 @@
+/** Each filter on a small hand-made world: who passes, who is removed, and the reason given. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ManualClock } from '../../src/domain/clock.js';
+import type { Placement, Unplaced } from '../../src/domain/placement.js';
+import type { Task } from '../../src/domain/task.js';
+import { profileFor } from '../../src/scheduler/profiles/index.js';
+import { ReservationBook } from '../../src/scheduler/reservation-book.js';
+import { Scheduler } from '../../src/scheduler/scheduler.js';
+import { makeTask, smallWorld, T0 } from './helpers.js';
+
+function setup(world = smallWorld()) {
+  const clock = new ManualClock(T0);
+  const capacity = new ReservationBook(world.sites);
+  const sched = new Scheduler({ world, profile: profileFor('balanced'), clock, capacity });
+  return { world, clock, capacity, sched };
+}
+
+/** Sites the task may use (null filter), by id, from the full per-site explanation. */
+function eligible(sched: Scheduler, task: Task): string[] {
+  return sched
+    .explainSites(task)
+    .filter((r) => r.filter === null)
+    .map((r) => r.siteId);
+}
+
+function removedBy(sched: Scheduler, task: Task): Record<string, string> {
+  return Object.fromEntries(sched.explainSites(task).map((r) => [r.siteId, r.filter ?? '-']));
+}
+
+const isPlaced = (r: Placement | Unplaced): r is Placement => 'siteId' in r;
+
+describe('filters', () => {
+  it('latency-sla keeps sites within the round-trip SLA from the origin', () => {
+    const { sched } = setup();
+    const t = makeTask({ latencySlaMs: 5, kind: 'inference' });
+    assert.deepEqual(eligible(sched, t), ['sh-1', 'nj-1']);
+    const why = sched.explainSites(t).find((r) => r.siteId === 'qy-1')!;
+    assert.equal(why.filter, 'latency-sla');
+    assert.match(why.reason!, /RTT 1\d\.\d ms from shanghai exceeds the SLA of 5 ms/);
+  });
+
+  it('core data stays in the origin hub, or the province when the origin is in no hub', () => {
+    const { sched } = setup();
+    assert.deepEqual(eligible(sched, makeTask({ dataClass: 'core' })), ['sh-1', 'nj-1']);
+    assert.deepEqual(eligible(sched, makeTask({ dataClass: 'core', originCity: 'wuhan' })), ['wh-1']);
+    assert.deepEqual(
+      eligible(sched, makeTask({ dataClass: 'core', allowedHubs: ['west'] })),
+      ['qy-1'],
+      'allowedHubs explicitly allows the western hub (and regions then keeps only it)',
+    );
+    const r = removedBy(sched, makeTask({ dataClass: 'core' }));
+    assert.equal(r['qy-1'], 'data-class');
+    assert.equal(r['wh-1'], 'data-class');
+  });
+
+  it('compliance bars important and core data from sites with an open case', () => {
+    const world = smallWorld();
+    world.sites[1]!.compliant = false;
+    const { sched } = setup(world);
+    assert.deepEqual(eligible(sched, makeTask({ dataClass: 'important' })), ['sh-1', 'qy-1', 'wh-1']);
+    assert.deepEqual(eligible(sched, makeTask({ dataClass: 'general' })), ['sh-1', 'nj-1', 'qy-1', 'wh-1']);
+    assert.equal(removedBy(sched, makeTask({ dataClass: 'core' }))['nj-1'], 'compliance');
+  });
+
+  it('regions: allowedHubs, and pairedOnly = the origin hub and its 结对子 partners', () => {
+    const { sched } = setup();
+    assert.deepEqual(eligible(sched, makeTask({ allowedHubs: ['west'] })), ['qy-1']);
+    assert.deepEqual(eligible(sched, makeTask({ pairedOnly: true })), ['sh-1', 'nj-1', 'qy-1']);
+    const fromWuhan = sched.explainSites(makeTask({ pairedOnly: true, originCity: 'wuhan' }));
+    assert.ok(fromWuhan.every((r) => r.filter === 'regions'));
+    assert.match(fromWuhan[0]!.reason!, /not paired with wuhan \(paired: none\)/);
+  });
+
+  it('resource-fit: kind, size, GPU model and speed', () => {
+    const { sched } = setup();
+    const h20 = makeTask({
+      resources: { cpuCores: 1, memoryGb: 1, gpus: 1, gpuModel: 'H20', hpcNodes: 0, storageTb: 0 },
+    });
+    const r = sched.explainSites(h20);
+    assert.ok(r.every((x) => x.filter === 'resource-fit'));
+    assert.match(r[0]!.reason!, /needs 1 H20 GPUs; site has 64 A800/);
+    const fast = makeTask({
+      resources: { cpuCores: 1, memoryGb: 1, gpus: 1, minGpuFp16Tflops: 400, hpcNodes: 0, storageTb: 0 },
+    });
+    assert.deepEqual(eligible(sched, fast), []);
+    const big = makeTask({ resources: { cpuCores: 5000, memoryGb: 1, gpus: 0, hpcNodes: 0, storageTb: 0 } });
+    assert.match(sched.explainSites(big)[0]!.reason!, /needs 5000 CPU cores, site has 1000/);
+  });
+
+  it('site-health: down and draining sites take no new work', () => {
+    const { sched } = setup();
+    sched.setSiteStatus('sh-1', 'down');
+    sched.setSiteStatus('nj-1', 'draining');
+    const r = removedBy(sched, makeTask());
+    assert.equal(r['sh-1'], 'site-health');
+    assert.equal(r['nj-1'], 'site-health');
+    sched.setSiteStatus('sh-1', 'up');
+    assert.equal(removedBy(sched, makeTask())['sh-1'], '-');
+  });
+
+  it('deadline: a task that can no longer finish in time is not placed, and says so', () => {
+    const { sched, clock } = setup();
+    const t = makeTask({ deadlineS: T0 + 2 * 3600, durationS: 3600 });
+    clock.set(T0 + 1.5 * 3600);
+    const u = sched.place(t);
+    assert.ok(!isPlaced(u));
+    assert.equal(u.removedByFilter.deadline, 4);
+    assert.match(u.reason, /4 by deadline/);
+    assert.match(u.rejections[0]!.reason, /earliest finish .* is after the deadline/);
+  });
+
+  it('capacity: a full site is skipped; when all are full the task waits and every site is accounted for', () => {
+    const { sched } = setup();
+    const whole = { cpuCores: 1000, memoryGb: 8000, gpus: 0, hpcNodes: 0, storageTb: 0 };
+    for (let i = 0; i < 3; i++) {
+      const p = sched.place(makeTask({ resources: whole }), { reserve: true });
+      assert.ok(isPlaced(p));
+    }
+    const last = sched.place(makeTask({ resources: whole }), { reserve: true });
+    assert.ok(isPlaced(last), 'the fourth site is still free');
+    const u = sched.place(makeTask({ resources: { ...whole, cpuCores: 1 } }));
+    assert.ok(!isPlaced(u));
+    assert.deepEqual(u.removedByFilter, { capacity: 4 });
+    assert.match(u.rejections[0]!.reason, /free over the run: 0 of 1 cores/);
+    assert.match(u.reason, /No site can take it now: of 4 sites, 4 by capacity/);
+  });
+
+  it('every removal in an Unplaced names a real filter and the counts cover every site', () => {
+    const world = smallWorld();
+    const { sched } = setup(world);
+    sched.setSiteStatus('sh-1', 'down');
+    const u = sched.place(makeTask({ dataClass: 'core', latencySlaMs: 2, kind: 'inference' }));
+    assert.ok(!isPlaced(u));
+    const total = Object.values(u.removedByFilter).reduce((a, b) => a + b, 0);
+    assert.equal(total, world.sites.length);
+    assert.deepEqual(u.removedByFilter, { 'data-class': 2, 'latency-sla': 1, 'site-health': 1 });
+    for (const r of u.rejections)
+      assert.equal(
+        removedBy(sched, makeTask({ dataClass: 'core', latencySlaMs: 2, kind: 'inference' }))[r.siteId],
+        r.filter,
+      );
+  });
+});

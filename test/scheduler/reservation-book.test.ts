@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { DomainError } from '../../src/domain/errors.js';
+import type { TaskResources } from '../../src/domain/task.js';
+import { ReservationBook } from '../../src/scheduler/reservation-book.js';
+import { makeSite } from './helpers.js';
+
+const need = (over: Partial<TaskResources>): TaskResources => ({
+  cpuCores: 0,
+  memoryGb: 0,
+  gpus: 0,
+  hpcNodes: 0,
+  storageTb: 0,
+  ...over,
+});
+
+function book() {
+  const site = makeSite({ id: 'a' });
+  site.capacity.cpuCores = 100;
+  site.capacity.gpus = [
+    { model: 'A800', count: 8, fp16Tflops: 312, memoryGb: 80, powerW: 400 },
+    { model: 'H20', count: 4, fp16Tflops: 148, memoryGb: 96, powerW: 500 },
+  ];
+  return new ReservationBook([site, makeSite({ id: 'b' })]);
+}
+
+describe('ReservationBook', () => {
+  it('checks capacity over the whole interval, including work booked to start later', () => {
+    const b = book();
+    b.reserve('later', 0, need({ cpuCores: 60 }), -1, 100, 200);
+    assert.equal(b.fits(0, need({ cpuCores: 50 }), -1, 0, 100), true, 'ends exactly when the other starts');
+    assert.equal(b.fits(0, need({ cpuCores: 50 }), -1, 0, 101), false, 'overlaps the later booking by 1 s');
+    assert.equal(b.fits(0, need({ cpuCores: 40 }), -1, 50, 250), true);
+    assert.equal(b.fits(0, need({ cpuCores: 40 }), -1, 200, 300), true);
+    assert.deepEqual(b.freeOver(0, 150, 160).cpuCores, 40);
+    assert.equal(b.peakShare(0, need({ cpuCores: 20 }), -1, 150, 160), 0.8);
+  });
+
+  it('keeps GPU pools apart', () => {
+    const b = book();
+    b.reserve('x', 0, need({ gpus: 8 }), 0, 0, 100);
+    assert.equal(b.fits(0, need({ gpus: 1 }), 0, 0, 100), false);
+    assert.equal(b.fits(0, need({ gpus: 4 }), 1, 0, 100), true);
+    assert.equal(b.fits(0, need({ gpus: 5 }), 1, 0, 100), false);
+    assert.equal(b.fits(1, need({ gpus: 1 }), 3, 0, 100), false, 'no such pool');
+    assert.throws(() => b.reserve('y', 0, need({ gpus: 1 }), 7, 0, 10), /gpuPool/);
+  });
+
+  it('refuses an overbooking with a conflict and a double booking of one task', () => {
+    const b = book();
+    b.reserve('x', 0, need({ cpuCores: 100 }), -1, 0, 10);
+    assert.throws(
+      () => b.reserve('y', 0, need({ cpuCores: 1 }), -1, 5, 15),
+      (e: unknown) => e instanceof DomainError && e.code === 'conflict',
+    );
+    assert.throws(() => b.reserve('x', 1, need({ cpuCores: 1 }), -1, 20, 30), /already holds/);
+    assert.throws(() => b.reserve('z', 0, need({ cpuCores: -1 }), -1, 20, 30), /resources.cpuCores/);
+    assert.throws(() => b.reserve('z', 0, need({ cpuCores: 1 }), -1, 30, 30), /endS/);
+  });
+
+  it('releases the rest of a run from a time on, and merges steps back', () => {
+    const b = book();
+    b.reserve('x', 0, need({ cpuCores: 70 }), -1, 0, 100);
+    b.release('x', 40);
+    assert.equal(b.freeOver(0, 0, 40).cpuCores, 30);
+    assert.equal(b.freeOver(0, 40, 100).cpuCores, 100);
+    assert.equal(b.reservation('x'), undefined);
+    b.reserve('y', 0, need({ cpuCores: 10 }), -1, 200, 300);
+    b.release('y');
+    b.forgetBefore(50);
+    assert.equal(b.stepCount('a'), 1, 'only the row covering t=50 (empty from 40 on) remains');
+    assert.equal(b.freeOver(0, 0, 1000).cpuCores, 100);
+  });
+
+  it('agrees with a naive per-second model under random bookings and releases', () => {
+    type Op =
+      | { kind: 'reserve'; cpu: number; gpu: number; pool: number; s: number; d: number }
+      | { kind: 'release'; k: number; at: number };
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constant('reserve' as const),
+        cpu: fc.integer({ min: 0, max: 60 }),
+        gpu: fc.integer({ min: 0, max: 5 }),
+        pool: fc.integer({ min: 0, max: 1 }),
+        s: fc.integer({ min: 0, max: 40 }),
+        d: fc.integer({ min: 1, max: 20 }),
+      }),
+      fc.record({ kind: fc.constant('release' as const), k: fc.nat(), at: fc.integer({ min: 0, max: 60 }) }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(op, { maxLength: 40 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 1, max: 20 }),
+        (ops: Op[], qs, qd) => {
+          const b = book();
+          const cap = { cpu: 100, gpu: [8, 4] };
+          // naive: usage per whole second 0..79
+          const cpu = new Float64Array(80);
+          const gpu = [new Float64Array(80), new Float64Array(80)];
+          const live: { id: string; cpu: number; gpu: number; pool: number; s: number; e: number }[] = [];
+          let n = 0;
+          for (const o of ops) {
+            if (o.kind === 'reserve') {
+              const id = `t${n++}`;
+              const r = need({ cpuCores: o.cpu, gpus: o.gpu });
+              const e = o.s + o.d;
+              let fitsNaive = true;
+              for (let t = o.s; t < e; t++) {
+                if (cpu[t]! + o.cpu > cap.cpu || gpu[o.pool]![t]! + o.gpu > cap.gpu[o.pool]!) fitsNaive = false;
+              }
+              assert.equal(b.fits(0, r, o.pool, o.s, e), fitsNaive);
+              if (!fitsNaive) continue;
+              b.reserve(id, 0, r, o.pool, o.s, e);
+              for (let t = o.s; t < e; t++) {
+                cpu[t]! += o.cpu;
+                gpu[o.pool]![t]! += o.gpu;
+              }
+              live.push({ id, cpu: o.cpu, gpu: o.gpu, pool: o.pool, s: o.s, e });
+            } else if (live.length > 0) {
+              const [r] = live.splice(o.k % live.length, 1);
+              b.release(r!.id, o.at);
+              for (let t = Math.max(o.at, r!.s); t < r!.e; t++) {
+                cpu[t]! -= r!.cpu;
+                gpu[r!.pool]![t]! -= r!.gpu;
+              }
+            }
+          }
+          let peakCpu = 0;
+          let peakGpu0 = 0;
+          for (let t = qs; t < qs + qd; t++) {
+            peakCpu = Math.max(peakCpu, cpu[t]!);
+            peakGpu0 = Math.max(peakGpu0, gpu[0]![t]!);
+          }
+          const free = b.freeOver(0, qs, qs + qd);
+          assert.equal(free.cpuCores, cap.cpu - peakCpu);
+          assert.equal(free.gpus[0], cap.gpu[0]! - peakGpu0);
+          assert.ok(b.stepCount('a') <= 2 * n + 1, 'at most two steps per booking');
+          for (const r of live) b.release(r.id);
+          // released in full, history before the earliest release point may remain; the future is empty
+          assert.equal(b.freeOver(0, 60, 80).cpuCores, cap.cpu);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
