@@ -6,3 +6,4 @@ export * from './placement.js';
 export * from './rng.js';
 export * from './site.js';
 export * from './task.js';
+export * from './task-lifecycle.js';
