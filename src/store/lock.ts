@@ -50,6 +50,7 @@ function procStartOf(pid: number): string | null {
 
 function isAlive(owner: LockOwner): boolean {
   if (owner.host !== hostname()) return true; // cannot tell for another host: assume it is alive
+  if (!Number.isInteger(owner.pid) || owner.pid <= 0) return false; // kill(-1) would address every process
   try {
     process.kill(owner.pid, 0);
   } catch (err) {

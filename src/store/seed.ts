@@ -58,9 +58,9 @@ export async function seedNationalTopology(
     );
     await sql.query('DELETE FROM hub_pairings');
     await sql.query(
-      `INSERT INTO hub_pairings (east_hub_id, west_hub_id, basis, note)
-       SELECT x->>'eastHubId', x->>'westHubId', x->>'basis', x->>'note'
-       FROM jsonb_array_elements($1::text::jsonb) AS x`,
+      `INSERT INTO hub_pairings (east_hub_id, west_hub_id, basis, note, position)
+       SELECT x->>'eastHubId', x->>'westHubId', x->>'basis', x->>'note', i
+       FROM jsonb_array_elements($1::text::jsonb) WITH ORDINALITY AS e(x, i)`,
       [toJson(topo.pairings)],
     );
 

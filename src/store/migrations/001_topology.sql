@@ -44,6 +44,8 @@ CREATE TABLE hub_pairings (
   west_hub_id text NOT NULL REFERENCES hubs (id),
   basis text NOT NULL,
   note text NOT NULL,
+  -- Order as shipped: the first partner of a hub is its main one.
+  position integer NOT NULL,
   PRIMARY KEY (east_hub_id, west_hub_id)
 );
 

@@ -20,8 +20,7 @@ export async function listHubs(sql: Sql): Promise<Hub[]> {
       clusterIds: clusters.filter((c) => c.hub_id === h.id).map((c) => c.id),
       pairedWith: pairings
         .filter((p) => p.eastHubId === h.id || p.westHubId === h.id)
-        .map((p) => (p.eastHubId === h.id ? p.westHubId : p.eastHubId))
-        .sort(),
+        .map((p) => (p.eastHubId === h.id ? p.westHubId : p.eastHubId)),
     };
   });
 }
@@ -66,7 +65,7 @@ export async function getCity(sql: Sql, id: string): Promise<City | null> {
 
 export async function listPairings(sql: Sql): Promise<Pairing[]> {
   const rows = await sql.query<{ east_hub_id: string; west_hub_id: string; basis: Pairing['basis']; note: string }>(
-    'SELECT east_hub_id, west_hub_id, basis, note FROM hub_pairings ORDER BY east_hub_id, west_hub_id',
+    'SELECT east_hub_id, west_hub_id, basis, note FROM hub_pairings ORDER BY position',
   );
   return rows.map((r) => ({ eastHubId: r.east_hub_id, westHubId: r.west_hub_id, basis: r.basis, note: r.note }));
 }
