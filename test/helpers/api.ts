@@ -15,11 +15,7 @@ export interface TestApi {
   store: Store;
   clock: ManualClock;
   /** The parsed JSON answer is `any`: tests read response fields freely and assert on them. */
-  call(
-    method: InjectOptions['method'],
-    url: string,
-    body?: unknown,
-  ): Promise<ApiAnswer>;
+  call(method: InjectOptions['method'], url: string, body?: unknown): Promise<ApiAnswer>;
   close(): Promise<void>;
 }
 
