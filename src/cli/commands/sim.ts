@@ -1,11 +1,11 @@
 /**
  * `suanwang sim`: the simulator from the command line.
  *
- * Today one path: a site-level replay of a trace (SWF, Batsim JSON, or a
- * cloud pod list with --nodes) under a batch policy — N consecutive jobs from
- * index I on the trace's own machine, starting empty. Scenario runs (e.g. the
- * national one, driving the real scheduler) are a second path chosen by an
- * option in `action` below; the replay path stays as it is.
+ * Two paths. A site-level replay of a trace (SWF, Batsim JSON, or a cloud
+ * pod list with --nodes) under a batch policy — N consecutive jobs from index
+ * I on the trace's own machine, starting empty. And `--scenario national`:
+ * a generated national workload placed by the real scheduler under each
+ * policy named in --policies, compared side by side (src/sim/national).
  */
 import { writeFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
@@ -14,6 +14,15 @@ import { DomainError } from '../../domain/errors.js';
 import type { JobRecord } from '../../sim/batch/batch-site.js';
 import { type BatchPolicy, parseBatchPolicy } from '../../sim/batch/policy.js';
 import { type ReplayResult, replayTrace } from '../../sim/batch/replay.js';
+import {
+  buildNationalScenario,
+  comparisonMarkdown,
+  formatComparisonTable,
+  parseCapacityAddition,
+  parsePolicies,
+  runComparison,
+} from '../../sim/national/index.js';
+import { renderNationalReport, screenshotReport } from '../../sim/report/index.js';
 import type { TraceFormat, Workload } from '../../sim/traces/job.js';
 import { parseTraceFormat, readTraceFile } from '../../sim/traces/read-trace.js';
 
@@ -191,10 +200,93 @@ export function formatReport(r: SiteReplayReport): string {
   return `${rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n')}\n`;
 }
 
+function numberOption(field: string, ok: (n: number) => boolean, what: string): (v: string) => number {
+  return optionParser((v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || !ok(n)) {
+      throw new DomainError('validation', `--${field}: must be ${what}, got '${v}'`, field);
+    }
+    return n;
+  });
+}
+
+/** The command line as typed, for the report and the docs. */
+function commandLine(): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`);
+  return ['suanwang', ...process.argv.slice(2).map(quote)].join(' ');
+}
+
+/** `--scenario national`: one workload, each policy, a comparison table (and report, PNG, Markdown). */
+export async function runNationalScenario(o: Record<string, unknown>, progressStream: NodeJS.WriteStream | null) {
+  if (o.scenario !== 'national') {
+    throw new DomainError(
+      'validation',
+      `--scenario: unknown scenario '${String(o.scenario)}' (known: national)`,
+      'scenario',
+    );
+  }
+  if (o.trace !== undefined) throw new DomainError('validation', '--trace: not used with --scenario', 'trace');
+  if (typeof o.days !== 'number')
+    throw new DomainError('validation', '--days: how many days to simulate is required', 'days');
+  const policies = parsePolicies(
+    typeof o.policies === 'string' ? o.policies : 'nearest,cheapest,greenest,balanced,optimal',
+  );
+  const scenario = buildNationalScenario({
+    days: o.days,
+    seed: (o.seed as number | undefined) ?? 1,
+    growth: o.growth as number | undefined,
+    addCapacity: (o.addCapacity as string[] | undefined) ?? [],
+    tasksPerDay: o.tasksPerDay as number | undefined,
+    gpuLoad: o.gpuLoad as number | undefined,
+    cycleS: o.cycle as number | undefined,
+    maxTasks: o.maxTasks as number | undefined,
+  });
+  let bar: SingleBar | null = null;
+  if (progressStream?.isTTY) {
+    bar = new SingleBar({
+      stream: progressStream,
+      format: 'national {policy} {bar} {percentage}% | {arrived} tasks | {queued} waiting',
+      hideCursor: true,
+      clearOnComplete: true,
+    });
+    bar.start(100 * policies.length, 0, { policy: policies[0], arrived: 0, queued: 0 });
+  }
+  let comparison: Awaited<ReturnType<typeof runComparison>>;
+  try {
+    comparison = await runComparison(scenario, policies, {
+      onProgress: bar
+        ? (p) =>
+            bar?.update(100 * policies.indexOf(p.policy) + Math.round(100 * p.fraction), {
+              policy: p.policy,
+              arrived: p.arrived,
+              queued: p.queued,
+            })
+        : undefined,
+    });
+  } finally {
+    bar?.stop();
+  }
+  const command = commandLine();
+  if (typeof o.report === 'string') await writeFile(o.report, renderNationalReport(comparison, { command }));
+  if (typeof o.markdown === 'string') await writeFile(o.markdown, comparisonMarkdown(comparison, command));
+  if (typeof o.png === 'string') {
+    if (typeof o.report !== 'string')
+      throw new DomainError('validation', '--png: renders the --report page; give --report too', 'png');
+    const shot = await screenshotReport(o.report, o.png);
+    if (shot.pageErrors.length > 0) {
+      throw new DomainError('unavailable', `png: the report page logged errors: ${shot.pageErrors.join('; ')}`, 'png');
+    }
+  }
+  return comparison;
+}
+
 export function register(program: Command): void {
   program
     .command('sim')
-    .description('Replay a workload trace on a simulated batch machine (FCFS, SJF or EASY backfilling)')
+    .description(
+      'Replay a workload trace on a simulated batch machine (FCFS, SJF or EASY backfilling), ' +
+        'or run the national scenario on the real scheduler (--scenario national)',
+    )
     .option(
       '--trace <file>',
       'trace file: SWF (.swf), Batsim JSON (.json) or Alibaba GPU pod list (.csv); .gz accepted',
@@ -219,8 +311,58 @@ export function register(program: Command): void {
     )
     .option('--jobs-out <file.csv>', 'write per-job id,submit,start,end,nodes,wait,killed to a CSV file')
     .option('--json', 'print the result as one JSON object')
+    .option('--scenario <name>', 'run a generated scenario instead of a trace: national')
+    .option(
+      '--days <d>',
+      'national: days of arrivals',
+      numberOption('days', (n) => n > 0 && n <= 366, 'days in (0, 366]'),
+    )
+    .option('--seed <n>', 'national: seed of the generated workload (default 1)', intOption('seed', 0))
+    .option('--policies <list>', 'national: comma-separated scheduler policies (default: all five)')
+    .option(
+      '--growth <x>',
+      'national what-if: demand growth, 0.2 = +20%',
+      numberOption('growth', (n) => n > -1, 'a number > -1'),
+    )
+    .option(
+      '--add-capacity <site:kind:amount>',
+      'national what-if: capacity added to a site, e.g. helinger-1:intelligent:20000P (repeatable)',
+      (v: string, prev: string[] | undefined) => [
+        ...(prev ?? []),
+        optionParser((x: string) => {
+          parseCapacityAddition(x, 'add-capacity');
+          return x;
+        })(v),
+      ],
+    )
+    .option(
+      '--tasks-per-day <n>',
+      'national: base tasks per day (default: from --gpu-load)',
+      numberOption('tasks-per-day', (n) => n > 0, 'a number > 0'),
+    )
+    .option(
+      '--gpu-load <x>',
+      'national: offered GPU load of the base demand (default 0.6)',
+      numberOption('gpu-load', (n) => n > 0 && n <= 10, 'a load in (0, 10]'),
+    )
+    .option(
+      '--cycle <s>',
+      'national: scheduling interval in seconds (default 60)',
+      numberOption('cycle', (n) => n >= 1 && n <= 86400, 'seconds in [1, 86400]'),
+    )
+    .option('--max-tasks <n>', 'national: stop arrivals after this many tasks', intOption('max-tasks', 1))
+    .option('--report <file.html>', 'national: write a self-contained HTML report with charts')
+    .option('--png <file.png>', 'national: render the --report page to PNG with Chromium (needs playwright-core)')
+    .option('--markdown <file.md>', 'national: write the comparison table as Markdown, with the command')
     .action(async function (this: Command, o: Record<string, unknown>) {
       try {
+        if (o.scenario !== undefined) {
+          const c = await runNationalScenario(o, process.stderr);
+          process.stdout.write(
+            o.json ? `${JSON.stringify({ scenario: c.scenario, rows: c.rows })}\n` : formatComparisonTable(c),
+          );
+          return;
+        }
         if (typeof o.trace !== 'string')
           throw new DomainError('validation', '--trace: a trace file is required', 'trace');
         const { report } = await runSiteReplay(

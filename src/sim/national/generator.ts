@@ -1,0 +1,106 @@
+/**
+ * The national workload as a stream: tasks in arrival order, drawn on demand
+ * so a million-task run never holds a million tasks. Arrivals are a
+ * non-homogeneous Poisson process (thinning, Lewis & Shedler 1979): the rate
+ * of each kind is base × share × daily/weekly shape × growth; the origin city
+ * is drawn by GDP weight. One seed gives one stream, whoever consumes it.
+ */
+import { Rng } from '../../domain/rng.js';
+import type { Task } from '../../domain/task.js';
+import type { DemandCity } from './demand-cities.js';
+import { shapeAt, shapeMax } from './demand-shape.js';
+import type { JobKindSpec } from './job-kinds.js';
+import { growthAt, type NationalScenario } from './scenario.js';
+
+/** Tenants per (city, kind): enough that fair share has something to share. */
+export const TENANTS_PER_CITY_KIND = 4;
+
+export class WorkloadGenerator {
+  private readonly rng: Rng;
+  private readonly mix: readonly JobKindSpec[];
+  private readonly cities: readonly DemandCity[];
+  private readonly cumulative: Float64Array;
+  private readonly baseRatePerS: number;
+  private readonly maxRatePerS: number;
+  private readonly rates: Float64Array;
+  private tS: number;
+  private count = 0;
+  private done = false;
+
+  constructor(private readonly scenario: NationalScenario) {
+    const o = scenario.options;
+    this.rng = new Rng(o.seed);
+    this.mix = scenario.mix;
+    this.cities = scenario.demand;
+    let acc = 0;
+    this.cumulative = Float64Array.from(this.cities, (c) => (acc += c.weight));
+    this.baseRatePerS = o.tasksPerDay / 86400;
+    const growthMax = Math.max(growthAt(o, o.startS), growthAt(o, scenario.arrivalsEndS));
+    let peak = 0;
+    for (const k of this.mix) peak += k.share * shapeMax(k.pattern);
+    this.maxRatePerS = this.baseRatePerS * peak * growthMax;
+    this.rates = new Float64Array(this.mix.length);
+    this.tS = o.startS;
+  }
+
+  /** Tasks produced so far. */
+  get produced(): number {
+    return this.count;
+  }
+
+  /** The next task in arrival order, or null when the scenario's arrivals are over. */
+  next(): Task | null {
+    if (this.done) return null;
+    const o = this.scenario.options;
+    const rng = this.rng;
+    for (;;) {
+      if (this.count >= o.maxTasks) break;
+      this.tS += rng.exp(1 / this.maxRatePerS);
+      if (this.tS >= this.scenario.arrivalsEndS) break;
+      const g = this.baseRatePerS * growthAt(o, this.tS);
+      let total = 0;
+      for (let k = 0; k < this.mix.length; k++) {
+        const spec = this.mix[k]!;
+        const r = g * spec.share * shapeAt(spec.pattern, this.tS);
+        this.rates[k] = r;
+        total += r;
+      }
+      let u = rng.next() * this.maxRatePerS;
+      if (u >= total) continue; // thinned out
+      let k = 0;
+      while (k < this.mix.length - 1 && u >= this.rates[k]!) u -= this.rates[k++]!;
+      return this.make(this.mix[k]!, this.tS);
+    }
+    this.done = true;
+    return null;
+  }
+
+  private make(spec: JobKindSpec, tS: number): Task {
+    const rng = this.rng;
+    const u = rng.next();
+    let c = 0;
+    while (c < this.cities.length - 1 && u >= this.cumulative[c]!) c++;
+    const city = this.cities[c]!;
+    const draw = spec.draw(rng, this.scenario.origins.get(city.id)!);
+    const tenant = rng.int(0, TENANTS_PER_CITY_KIND - 1);
+    const id = `t${this.count++}`;
+    return {
+      id,
+      tenantId: `${city.id}-${spec.kind}-${tenant}`,
+      kind: spec.kind,
+      resources: draw.resources,
+      durationS: draw.durationS,
+      estimatedDurationS: draw.estimatedDurationS,
+      submittedAtS: tS,
+      earliestStartS: tS,
+      deadlineS: draw.deadlineSlackS === null ? null : tS + draw.durationS + draw.deadlineSlackS,
+      originCity: city.id,
+      latencySlaMs: draw.latencySlaMs,
+      dataGb: draw.dataGb,
+      dataClass: draw.dataClass,
+      allowedHubs: [],
+      pairedOnly: draw.pairedOnly,
+      priority: draw.priority,
+    };
+  }
+}
