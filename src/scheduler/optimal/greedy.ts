@@ -1,0 +1,99 @@
+/**
+ * Greedy assignment: the baseline the optimiser must beat, the MIP start that
+ * guarantees HiGHS always holds an incumbent, and the fill step of repair.
+ * Works on pruned candidate lists (cheapest first); `entryOf[t]` is the chosen
+ * entry index into them, or -1.
+ */
+
+import { type CandidateLists, usefulCandidates } from './candidates.js';
+import { CapacityLedger } from './capacity.js';
+import { type AssignmentProblem, validateProblem } from './problem.js';
+
+/** Put each still-unassigned task, in `order`, on its cheapest entry with room that beats the penalty. */
+export function greedyFill(
+  p: AssignmentProblem,
+  lists: CandidateLists,
+  ledger: CapacityLedger,
+  entryOf: Int32Array,
+  order: ArrayLike<number>,
+): void {
+  for (let i = 0; i < order.length; i++) {
+    const t = order[i]!;
+    if (entryOf[t]! >= 0) continue;
+    for (let e = lists.start[t]!; e < lists.start[t + 1]!; e++) {
+      if (lists.cost[e]! >= p.unassignedCost) break; // sorted: nothing further beats leaving it out
+      const s = lists.site[e]!;
+      if (ledger.hasRoom(t, s)) {
+        ledger.add(t, s);
+        entryOf[t] = e;
+        break;
+      }
+    }
+  }
+}
+
+/**
+ * Move single tasks to a cheaper entry with room (or onto one, if unassigned)
+ * until no move helps or `maxPasses` is spent. Each move strictly lowers the
+ * objective, so it terminates; the pass cap bounds the time on huge batches.
+ */
+export function improveByMoves(
+  p: AssignmentProblem,
+  lists: CandidateLists,
+  ledger: CapacityLedger,
+  entryOf: Int32Array,
+  maxPasses = 4,
+): void {
+  for (let pass = 0; pass < maxPasses; pass++) {
+    let moved = 0;
+    for (let t = 0; t < p.taskCount; t++) {
+      const cur = entryOf[t]!;
+      const curCost = cur >= 0 ? lists.cost[cur]! : p.unassignedCost;
+      for (let e = lists.start[t]!; e < lists.start[t + 1]!; e++) {
+        if (lists.cost[e]! >= curCost || e === cur) break; // sorted by cost: only cheaper ones come first
+        const s = lists.site[e]!;
+        if (ledger.hasRoom(t, s)) {
+          if (cur >= 0) ledger.remove(t, lists.site[cur]!);
+          ledger.add(t, s);
+          entryOf[t] = e;
+          moved++;
+          break;
+        }
+      }
+    }
+    if (moved === 0) return;
+  }
+}
+
+/** Most constrained first: tasks that lose the most if they miss their cheapest site. */
+export function regretOrder(p: AssignmentProblem, lists: CandidateLists): Int32Array {
+  const regret = new Float64Array(p.taskCount);
+  for (let t = 0; t < p.taskCount; t++) {
+    const a = lists.start[t]!;
+    const b = lists.start[t + 1]!;
+    if (a === b) continue;
+    const second = b - a > 1 ? Math.min(lists.cost[a + 1]!, p.unassignedCost) : p.unassignedCost;
+    regret[t] = second - lists.cost[a]!;
+  }
+  const order = Int32Array.from({ length: p.taskCount }, (_, t) => t);
+  return order.sort((x, y) => regret[y]! - regret[x]! || x - y);
+}
+
+export function entriesToSites(lists: CandidateLists, entryOf: Int32Array): Int32Array {
+  const out = new Int32Array(entryOf.length);
+  for (let t = 0; t < entryOf.length; t++) out[t] = entryOf[t]! >= 0 ? lists.site[entryOf[t]!]! : -1;
+  return out;
+}
+
+/**
+ * The baseline: tasks in the given order (0, 1, 2, …), each to its cheapest
+ * candidate with room left — when that beats leaving it unassigned.
+ */
+export function greedyAssign(p: AssignmentProblem): Int32Array {
+  validateProblem(p);
+  const lists = usefulCandidates(p);
+  const entryOf = new Int32Array(p.taskCount).fill(-1);
+  const order = Int32Array.from({ length: p.taskCount }, (_, t) => t);
+  greedyFill(p, lists, new CapacityLedger(p), entryOf, order);
+  return entriesToSites(lists, entryOf);
+}
