@@ -6,14 +6,15 @@
  */
 import { DomainError } from '../domain/errors.js';
 import { VirtualClock } from './clock.js';
-import { type EventHandler, EventQueue, type SimEvent } from './event-queue.js';
+import { type EventHandler, type EventId, EventQueue, MAX_PRIORITY, MIN_PRIORITY } from './event-queue.js';
 
 /**
- * Lanes for events at the same instant. Work that should see the state after
- * every arrival and completion at time t (a scheduling pass) goes in `late`.
+ * Lanes for events at the same instant (any integer in [-64, 63] works).
+ * Work that must see the state after every arrival and completion at time t
+ * (a scheduling pass) goes in `late`.
  */
 export const EventPriority = {
-  /** Job/task completions: free capacity first. */
+  /** Completions, when they must free capacity before anything else at that instant. */
   early: -1,
   normal: 0,
   /** Decisions that must see everything else that happened at the same time. */
@@ -31,9 +32,7 @@ export class Engine {
   /** The simulated time; hand this to anything that needs a `Clock` (the scheduler). */
   readonly clock: VirtualClock;
   private readonly queue = new EventQueue();
-  private seq = 0;
   private stopped = false;
-  private live = 0;
   /** Events executed so far (cancelled ones are not counted). */
   processed = 0;
 
@@ -47,36 +46,38 @@ export class Engine {
 
   /** Events scheduled and not yet run or cancelled. */
   get pending(): number {
-    return this.live;
+    return this.queue.size;
   }
 
   /** Schedules `handler(payload)` at absolute time `timeS` (not in the past). */
-  at<P>(timeS: number, handler: EventHandler<P>, payload: P, priority: number = EventPriority.normal): SimEvent<P> {
+  at<P>(timeS: number, handler: EventHandler<P>, payload: P, priority: number = EventPriority.normal): EventId {
     const now = this.clock.nowS();
-    if (!(timeS >= now) || !Number.isFinite(timeS)) {
+    if (!(timeS >= now && timeS < Number.POSITIVE_INFINITY)) {
       throw new DomainError(
         'validation',
         `timeS: event time ${timeS} is not finite or is before now (${now})`,
         'timeS',
       );
     }
-    const ev: SimEvent<P> = { timeS, priority, seq: this.seq++, handler, payload, cancelled: false };
-    this.queue.push(ev as SimEvent);
-    this.live++;
-    return ev;
+    if (!Number.isInteger(priority) || priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+      throw new DomainError(
+        'validation',
+        `priority: must be an integer in [${MIN_PRIORITY}, ${MAX_PRIORITY}], got ${priority}`,
+        'priority',
+      );
+    }
+    return this.queue.push(timeS, priority, handler, payload);
   }
 
   /** Schedules `handler(payload)` `delayS` seconds from now. */
-  after<P>(delayS: number, handler: EventHandler<P>, payload: P, priority: number = EventPriority.normal): SimEvent<P> {
+  after<P>(delayS: number, handler: EventHandler<P>, payload: P, priority: number = EventPriority.normal): EventId {
     if (!(delayS >= 0)) throw new DomainError('validation', `delayS: must be ≥ 0, got ${delayS}`, 'delayS');
     return this.at(this.clock.nowS() + delayS, handler, payload, priority);
   }
 
-  /** Cancels a scheduled event; it is dropped when it reaches the front. Cancelling twice is harmless. */
-  cancel(ev: SimEvent<never> | SimEvent): void {
-    if (ev.cancelled) return;
-    ev.cancelled = true;
-    this.live--;
+  /** Cancels a scheduled event. Returns false if it already ran or was cancelled (harmless). */
+  cancel(id: EventId): boolean {
+    return this.queue.cancel(id);
   }
 
   /** Asks `run` to return after the current event. */
@@ -86,17 +87,16 @@ export class Engine {
 
   /** Time of the next live event, or null when none is left. */
   nextTimeS(): number | null {
-    this.dropCancelledHead();
-    const ev = this.queue.peek();
-    return ev ? ev.timeS : null;
+    this.queue.skipCancelled();
+    const t = this.queue.peekTimeS();
+    return t === Number.POSITIVE_INFINITY ? null : t;
   }
 
   /** Runs the next event; false when there is none. */
   step(): boolean {
-    this.dropCancelledHead();
-    const ev = this.queue.pop();
-    if (!ev) return false;
-    this.fire(ev);
+    const slot = this.queue.popSlot();
+    if (slot < 0) return false;
+    this.fire(slot);
     return true;
   }
 
@@ -111,26 +111,24 @@ export class Engine {
     const q = this.queue;
     let n = 0;
     while (n < maxEvents && !this.stopped) {
-      const ev = q.peek();
-      if (!ev || ev.timeS > untilS) break;
-      q.pop();
-      if (ev.cancelled) continue;
-      this.fire(ev);
+      q.skipCancelled();
+      if (q.peekTimeS() > untilS) break;
+      const slot = q.popSlot();
+      if (slot < 0) break;
+      this.fire(slot);
       n++;
     }
     if (untilS !== Number.POSITIVE_INFINITY && !this.stopped && n < maxEvents) this.clock.advanceTo(untilS);
     return n;
   }
 
-  private fire(ev: SimEvent): void {
-    this.clock.advanceTo(ev.timeS);
-    this.live--;
-    this.processed++;
-    ev.handler(ev.payload);
-  }
-
-  private dropCancelledHead(): void {
+  private fire(slot: number): void {
     const q = this.queue;
-    for (let ev = q.peek(); ev?.cancelled; ev = q.peek()) q.pop();
+    this.clock.advanceTo(q.poppedTimeS);
+    const handler = q.handlerOf(slot);
+    const payload = q.payloadOf(slot);
+    q.release(slot);
+    this.processed++;
+    handler(payload);
   }
 }

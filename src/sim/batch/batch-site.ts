@@ -96,13 +96,25 @@ export class BatchSite {
   private readonly running: Running[] = [];
   private seq = 0;
   private passPending = false;
-  private lastReservation: {
+  /** Queued jobs per size, and the smallest queued size: a backfill scan is pointless when even that does not fit. */
+  private readonly queuedBySize: Int32Array;
+  private minQueuedNodes = Number.POSITIVE_INFINITY;
+  /** The head's reservation from the last full pass, and what is left of it after backfilling. */
+  private plan: {
     head: Queued;
     shadowS: number;
+    /** Running jobs that end (by estimate) by the shadow time, in order. */
     releasing: Running[];
+    /** Currently free nodes reserved for the head (marked with `epoch`). */
     fromFree: Int32Array;
+    epoch: number;
+    reservedFree: number;
     extra: number;
   } | null = null;
+  /** A job ended since the last pass: the plan must be rebuilt, not just extended. */
+  private changed = true;
+  /** Queue positions the last pass already considered. */
+  private scannedTo = 0;
   private readonly onStart?: (rec: JobRecord) => void;
   private readonly onEnd?: (rec: JobRecord) => void;
 
@@ -117,6 +129,7 @@ export class BatchSite {
     this.policy = opts.policy;
     this.pool = new NodePool(opts.nodes);
     this.stamp = new Uint32Array(opts.nodes);
+    this.queuedBySize = new Int32Array(opts.nodes + 1);
     this.onStart = opts.onStart;
     this.onEnd = opts.onEnd;
   }
@@ -131,9 +144,9 @@ export class BatchSite {
     return this.running.length;
   }
 
-  /** The head's reservation as of the last pass, or null if the queue was empty or all started (EASY only). */
+  /** The head's reservation as of the last pass, or null if nothing waits for nodes (EASY only). */
   get reservation(): Reservation | null {
-    const r = this.lastReservation;
+    const r = this.plan;
     if (!r) return null;
     const need = r.head.job.nodes;
     const ids = new Int32Array(need);
@@ -172,6 +185,8 @@ export class BatchSite {
       seq: this.seq++,
       started: false,
     };
+    this.queuedBySize[job.nodes] = (this.queuedBySize[job.nodes] as number) + 1;
+    if (job.nodes < this.minQueuedNodes) this.minQueuedNodes = job.nodes;
     if (this.policy === 'sjf') {
       // Binary search for the first queued job that sorts after q: (estimate, arrival).
       let lo = 0;
@@ -197,7 +212,15 @@ export class BatchSite {
 
   private readonly pass = (): void => {
     this.passPending = false;
-    this.lastReservation = null;
+    if (this.policy === 'easy' && !this.changed && this.plan !== null) {
+      // Only arrivals since the last pass: nodes, running jobs and the head are as they were, so the
+      // plan still holds, and jobs it turned down still cannot backfill (time only moved on).
+      // Only the newcomers need a look — this keeps long queues from costing O(queue) per arrival.
+      this.finishPass(0, this.backfill(this.scannedTo));
+      return;
+    }
+    this.changed = false;
+    this.plan = null;
     const queue = this.queue;
     // Start jobs in policy order for as long as the first one fits.
     let i = 0;
@@ -207,54 +230,84 @@ export class BatchSite {
       this.start(q, this.pool.take(q.job.nodes));
       i++;
     }
-    if (this.policy === 'easy' && i < queue.length) this.backfill(queue[i] as Queued, i + 1);
-    // Drop started jobs: a prefix, plus any backfilled ones.
-    if (this.policy === 'easy' && this.lastReservation !== null) this.queue = queue.filter((q) => !q.started);
-    else if (i > 0) queue.splice(0, i);
+    let backfilled = 0;
+    if (this.policy === 'easy' && i < queue.length) {
+      this.reserve(queue[i] as Queued);
+      backfilled = this.backfill(i + 1);
+    }
+    this.finishPass(i, backfilled);
   };
 
-  private backfill(head: Queued, from: number): void {
-    const now = this.engine.nowS();
+  /** Drops started jobs from the queue: a prefix of `prefix`, plus `backfilled` ones further back. */
+  private finishPass(prefix: number, backfilled: number): void {
+    if (backfilled > 0) this.queue = this.queue.filter((q) => !q.started);
+    else if (prefix > 0) this.queue.splice(0, prefix);
+    this.scannedTo = this.queue.length;
+  }
+
+  /** The head's reservation: shadow time, reserved nodes, extra nodes. */
+  private reserve(head: Queued): void {
     const need = head.job.nodes;
-    let free = this.pool.freeCount;
-    // Shadow time: walk running jobs by estimated end until enough nodes would be free.
+    const free = this.pool.freeCount;
+    const running = this.running;
+    // Shadow time: walk running jobs by estimated end until enough nodes would be free...
     let released = 0;
     let k = 0;
-    for (; k < this.running.length; k++) {
-      released += (this.running[k] as Running).rec.nodes;
+    for (; k < running.length; k++) {
+      released += (running[k] as Running).rec.nodes;
       if (free + released >= need) break;
     }
-    const last = this.running[k];
+    const last = running[k];
     if (!last) throw new Error(`internal: no shadow time for job '${head.job.id}' (${need} nodes)`);
     const shadowS = last.estEndS;
+    // ...and count every job that ends at that same instant: all their nodes are free at the shadow time.
+    while (k + 1 < running.length && (running[k + 1] as Running).estEndS === shadowS) {
+      k++;
+      released += (running[k] as Running).rec.nodes;
+    }
     // Reserve released nodes first; top up from the free nodes only what they lack.
     const fromFreeCount = Math.max(0, need - released);
     const epoch = ++this.epoch;
     const fromFree = this.pool.markLowestFree(fromFreeCount, this.stamp, epoch);
-    let reservedFree = fromFreeCount;
-    let extra = free - fromFreeCount;
-    this.lastReservation = { head, shadowS, releasing: this.running.slice(0, k + 1), fromFree, extra };
+    this.plan = {
+      head,
+      shadowS,
+      releasing: running.slice(0, k + 1),
+      fromFree,
+      epoch,
+      reservedFree: fromFreeCount,
+      extra: free - fromFreeCount,
+    };
+  }
 
+  /** Backfills queue[from..] around the plan; returns how many jobs it started. */
+  private backfill(from: number): number {
+    const plan = this.plan;
+    if (!plan) return 0;
+    const now = this.engine.nowS();
     const queue = this.queue;
-    for (let j = from; j < queue.length && free > 0; j++) {
+    let free = this.pool.freeCount;
+    let started = 0;
+    for (let j = from; j < queue.length && free >= this.minQueuedNodes; j++) {
       const q = queue[j] as Queued;
       const n = q.job.nodes;
       if (n > free) continue;
-      if (now + q.estS <= shadowS) {
+      if (now + q.estS <= plan.shadowS) {
         // Ends before the head needs its nodes: any free node will do; spend reserved ones first.
-        const fromReserved = Math.min(n, reservedFree);
-        reservedFree -= fromReserved;
-        extra -= n - fromReserved;
-        this.start(q, this.pool.takeMarkedFirst(n, this.stamp, epoch));
-      } else if (n <= extra) {
-        extra -= n;
-        this.start(q, this.pool.takeUnmarked(n, this.stamp, epoch));
+        const fromReserved = Math.min(n, plan.reservedFree);
+        plan.reservedFree -= fromReserved;
+        plan.extra -= n - fromReserved;
+        this.start(q, this.pool.takeMarkedFirst(n, this.stamp, plan.epoch));
+      } else if (n <= plan.extra) {
+        plan.extra -= n;
+        this.start(q, this.pool.takeUnmarked(n, this.stamp, plan.epoch));
       } else {
         continue;
       }
       free -= n;
+      started++;
     }
-    this.lastReservation.extra = extra;
+    return started;
   }
 
   private start(q: Queued, nodeIds: Int32Array): void {
@@ -273,6 +326,7 @@ export class BatchSite {
       nodeIds,
     };
     q.started = true;
+    this.dequeued(job.nodes);
     const r: Running = { rec, estEndS: now + q.estS, seq: q.seq };
     // Insert in (estEndS, seq) order.
     const running = this.running;
@@ -289,11 +343,21 @@ export class BatchSite {
     this.onStart?.(rec);
   }
 
+  private dequeued(nodes: number): void {
+    const left = (this.queuedBySize[nodes] as number) - 1;
+    this.queuedBySize[nodes] = left;
+    if (left > 0 || nodes !== this.minQueuedNodes) return;
+    let m = nodes + 1;
+    while (m <= this.nodes && this.queuedBySize[m] === 0) m++;
+    this.minQueuedNodes = m <= this.nodes ? m : Number.POSITIVE_INFINITY;
+  }
+
   private readonly end = (r: Running): void => {
     const i = this.running.indexOf(r);
     if (i < 0) throw new Error(`internal: job '${r.rec.id}' ended but was not running`);
     this.running.splice(i, 1);
     this.pool.release(r.rec.nodeIds);
+    this.changed = true;
     this.onEnd?.(r.rec);
     this.requestPass();
   };

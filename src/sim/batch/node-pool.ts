@@ -31,12 +31,13 @@ export class NodePool {
     const ids = new Int32Array(k);
     const f = this.freeFlags;
     let n = 0;
-    for (let i = 0; n < k; i++) {
+    for (let i = 0; n < k && i < this.size; i++) {
       if (f[i] === 1) {
         f[i] = 0;
         ids[n++] = i;
       }
     }
+    if (n < k) throw new Error(`internal: asked for ${k} nodes, ${n} available`);
     this.free -= k;
     return ids;
   }
@@ -52,12 +53,13 @@ export class NodePool {
         ids[n++] = i;
       }
     }
-    for (let i = 0; n < k; i++) {
+    for (let i = 0; n < k && i < this.size; i++) {
       if (f[i] === 1) {
         f[i] = 0;
         ids[n++] = i;
       }
     }
+    if (n < k) throw new Error(`internal: asked for ${k} nodes, ${n} available`);
     this.free -= k;
     return ids;
   }
@@ -67,12 +69,13 @@ export class NodePool {
     const ids = new Int32Array(k);
     const f = this.freeFlags;
     let n = 0;
-    for (let i = 0; n < k; i++) {
+    for (let i = 0; n < k && i < this.size; i++) {
       if (f[i] === 1 && stamp[i] !== epoch) {
         f[i] = 0;
         ids[n++] = i;
       }
     }
+    if (n < k) throw new Error(`internal: asked for ${k} nodes, ${n} available`);
     this.free -= k;
     return ids;
   }
@@ -82,12 +85,13 @@ export class NodePool {
     const ids = new Int32Array(k);
     const f = this.freeFlags;
     let n = 0;
-    for (let i = 0; n < k; i++) {
+    for (let i = 0; n < k && i < this.size; i++) {
       if (f[i] === 1) {
         stamp[i] = epoch;
         ids[n++] = i;
       }
     }
+    if (n < k) throw new Error(`internal: asked to mark ${k} free nodes, ${n} free`);
     return ids;
   }
 

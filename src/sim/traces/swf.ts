@@ -35,8 +35,18 @@ export const SWF_FIELDS = [
   'think_time',
 ] as const;
 
-/** One SWF record as written (every field numeric; -1 = unknown). */
-export type SwfRecord = Record<(typeof SWF_FIELDS)[number], number>;
+/** Positions of the fields a replay uses. */
+const F = {
+  submitTime: 1,
+  waitTime: 2,
+  runTime: 3,
+  allocatedProcessors: 4,
+  requestedProcessors: 7,
+  requestedTime: 8,
+  status: 10,
+  userId: 11,
+  queueNumber: 14,
+} as const;
 
 /** The header fields a replay uses; all of them are optional in the format. */
 export interface SwfHeader {
@@ -90,7 +100,9 @@ export class SwfParser {
   private readonly headerLines: string[] = [];
   private lastKey: string | null = null;
   private lineNo = 0;
-  private readonly records: SwfRecord[] = [];
+  private readonly jobs: TraceJob[] = [];
+  /** The current record's fields, reused from line to line. */
+  private readonly f = new Float64Array(SWF_FIELDS.length);
   private recordsRead = 0;
   private droppedRun = 0;
   private droppedProcs = 0;
@@ -115,30 +127,49 @@ export class SwfParser {
         `line ${this.lineNo}`,
       );
     }
-    const rec = {} as SwfRecord;
+    const f = this.f;
     for (let i = 0; i < SWF_FIELDS.length; i++) {
-      const name = SWF_FIELDS[i] as (typeof SWF_FIELDS)[number];
       const text = parts[i] as string;
       const v = Number(text);
       if (!Number.isFinite(v)) {
+        const name = SWF_FIELDS[i] as string;
         throw new DomainError(
           'validation',
           `${this.source}:${this.lineNo}: field ${i + 1} (${name}) is not a number: '${text}'`,
           name,
         );
       }
-      rec[name] = v;
+      f[i] = v;
     }
-    if (!(rec.run_time > 0)) {
+    const runS = f[F.runTime] as number;
+    if (!(runS > 0)) {
       this.droppedRun++;
       return;
     }
-    const procs = rec.allocated_processors > 0 ? rec.allocated_processors : rec.requested_processors;
+    const allocated = f[F.allocatedProcessors] as number;
+    const procs = allocated > 0 ? allocated : (f[F.requestedProcessors] as number);
     if (!(procs > 0)) {
       this.droppedProcs++;
       return;
     }
-    this.records.push(rec);
+    const requested = f[F.requestedTime] as number;
+    const wait = f[F.waitTime] as number;
+    const user = f[F.userId] as number;
+    const queue = f[F.queueNumber] as number;
+    // `nodes` holds processors until finish() knows the header's processors per node.
+    this.jobs.push({
+      id: parts[0] as string,
+      index: this.jobs.length,
+      submitS: f[F.submitTime] as number,
+      runS,
+      requestedS: requested > 0 ? requested : null,
+      nodes: procs,
+      resources: { cpuCores: 0, memoryGb: 0, gpus: 0, hpcNodes: procs, storageTb: 0 },
+      recordedWaitS: wait >= 0 ? wait : null,
+      userId: user >= 0 ? String(user) : null,
+      status: f[F.status] as number,
+      queue: queue >= 0 ? String(queue) : undefined,
+    });
   }
 
   private headerLine(raw: string, line: string): void {
@@ -171,29 +202,16 @@ export class SwfParser {
       procsPerNode = maxProcs / maxNodes;
       machineNodes = maxNodes;
     }
-    const jobs: TraceJob[] = new Array(this.records.length);
-    for (let i = 0; i < this.records.length; i++) {
-      const r = this.records[i] as SwfRecord;
-      const procs = r.allocated_processors > 0 ? r.allocated_processors : r.requested_processors;
-      const nodes = Math.ceil(procs / procsPerNode);
-      jobs[i] = {
-        id: String(r.job_number),
-        index: i,
-        submitS: r.submit_time,
-        runS: r.run_time,
-        requestedS: r.requested_time > 0 ? r.requested_time : null,
-        nodes,
-        resources: { cpuCores: 0, memoryGb: 0, gpus: 0, hpcNodes: nodes, storageTb: 0 },
-        recordedWaitS: r.wait_time >= 0 ? r.wait_time : null,
-        userId: r.user_id >= 0 ? String(r.user_id) : null,
-        status: r.status,
-        queue: r.queue_number >= 0 ? String(r.queue_number) : undefined,
-      };
+    if (procsPerNode !== 1) {
+      for (const j of this.jobs) {
+        j.nodes = Math.ceil(j.nodes / procsPerNode);
+        j.resources.hpcNodes = j.nodes;
+      }
     }
     return {
       format: 'swf',
       source: this.source,
-      jobs,
+      jobs: this.jobs,
       machineNodes,
       recordsRead: this.recordsRead,
       dropped: { nonPositiveRunTime: this.droppedRun, noProcessors: this.droppedProcs },
