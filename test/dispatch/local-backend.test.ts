@@ -200,9 +200,15 @@ describe('local backend', () => {
     const b = new LocalBackend({ dir, maxConcurrent: 1 });
     const ref = await b.submit(spec('lost', 'sleep 60'));
     await waitFor(b, ref, (s) => s.state === 'running');
-    const pid = Number(await readFile(join(dir, ref.jobId, 'pid'), 'utf8'));
     // like a machine reboot: the wrapper and its job die at once, nothing is written
+    let pgid = 0;
+    for (let i = 0; i < 100 && !pgid; i++) {
+      pgid = Number(await readFile(join(dir, ref.jobId, 'pgid'), 'utf8').catch(() => '0'));
+      if (!pgid) await new Promise((r) => setTimeout(r, 20));
+    }
+    const pid = Number(await readFile(join(dir, ref.jobId, 'pid'), 'utf8'));
     process.kill(-pid, 'SIGKILL');
+    process.kill(-pgid, 'SIGKILL');
     const s = await waitFor(b, ref, ended);
     assert.equal(s.state, 'failed');
     assert.equal(s.retryable, true);

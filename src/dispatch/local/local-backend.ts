@@ -219,8 +219,13 @@ export class LocalBackend implements Backend {
         const spec = await readSpec(d);
         if (!spec || (await exists(join(d, 'exit'))) || (await exists(join(d, 'cancelled')))) continue;
         const pid = await readInt(join(d, 'pid'));
-        if (pid === null) pending.push({ name, at: spec.submittedAtS });
-        else if (isProcessAlive(pid, d)) this.active.add(name);
+        if (pid === null) {
+          const claimer = await readInt(join(d, 'claim'));
+          // claimed by a live process: it starts the job; a dead claimer's claim is void
+          if (claimer !== null && claimer !== process.pid && isProcessAlive(claimer)) continue;
+          await rm(join(d, 'claim'), { force: true });
+          pending.push({ name, at: spec.submittedAtS });
+        } else if (isProcessAlive(pid, d)) this.active.add(name);
       }
       pending.sort((a, b) => a.at - b.at || (a.name < b.name ? -1 : 1));
       this.queue.push(...pending.map((p) => p.name));
@@ -272,6 +277,12 @@ export class LocalBackend implements Backend {
     const d = join(this.dir, name);
     const spec = await readSpec(d);
     if (!spec || (await exists(join(d, 'cancelled'))) || (await exists(join(d, 'pid')))) return;
+    // claim it (exclusive create): two platform processes sharing a directory never both start a job
+    try {
+      await writeFile(join(d, 'claim'), String(process.pid), { flag: 'wx' });
+    } catch {
+      return;
+    }
     const out = await open(join(d, 'output.log'), fsc.O_WRONLY | fsc.O_CREAT | fsc.O_APPEND, 0o644);
     try {
       this.active.add(name);
