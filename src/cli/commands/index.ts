@@ -1,8 +1,13 @@
 /** Every CLI command file, registered in one place (add one line per capability). */
 import type { Command } from 'commander';
+import { register as registerServe } from './serve.js';
 import { register as registerSim } from './sim.js';
+import { register as registerSites } from './sites.js';
+import { register as registerTasks } from './tasks.js';
 
 export function registerAll(program: Command): void {
-  void program;
+  registerServe(program);
+  registerSites(program);
+  registerTasks(program);
   registerSim(program);
 }
