@@ -16,6 +16,7 @@ import type {
   TaskSubmissionSchema,
 } from '../api/schemas/tasks.js';
 import type { CitySchema, ClusterSchema, HubSchema, PairingSchema, SummarySchema } from '../api/schemas/topology.js';
+import type { TaskLogs } from '../dispatch/dispatch-loop.js';
 import type { TaskState, WorkKind } from '../domain/task.js';
 
 export type Hub = Static<typeof HubSchema>;
@@ -226,6 +227,9 @@ export class SuanwangClient {
   cancelTask = async (taskId: string, reason?: string) =>
     (await this.request<TaskRecord>('POST', `/tasks/${id(taskId)}/cancel`, reason === undefined ? {} : { reason }))
       .data;
+  /** Output of the task's latest job (or of one attempt), from `offset` on. */
+  taskLogs = (taskId: string, q: { offset?: number; maxBytes?: number; attempt?: number } = {}) =>
+    this.get<TaskLogs>(`/tasks/${id(taskId)}/logs`, q);
   taskPlacements = async (taskId: string) =>
     (await this.get<{ items: PlacementRecord[] }>(`/tasks/${id(taskId)}/placements`)).items;
 

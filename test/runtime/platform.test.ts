@@ -85,7 +85,7 @@ describeStores('live platform', (kind) => {
       assert.match(done[2].stateReason ?? '', /exit code 3|exit 3|status 3/i);
       const logs = await call(p.url, 'GET', `/tasks/${ids[1]}/logs`);
       assert.equal(logs.status, 200);
-      assert.match(logs.body.data ?? logs.body.text ?? JSON.stringify(logs.body), /task 1 from beijing/);
+      assert.match(logs.body.text, /task 1 from beijing/);
       const usage = await store.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM usage_records WHERE task_id = ANY($1)',
         [ids],
