@@ -86,11 +86,10 @@ export class TaskWriter {
 
   private async write(batch: Pending[]): Promise<void> {
     try {
-      await this.store.tx((sql) =>
-        insertTasks(
-          sql,
-          batch.map((p) => p.task),
-        ),
+      // One statement is atomic on its own: no BEGIN/COMMIT round trips needed.
+      await insertTasks(
+        this.store,
+        batch.map((p) => p.task),
       );
       for (const p of batch) p.resolve();
     } catch (err) {
@@ -101,7 +100,7 @@ export class TaskWriter {
       // One bad row must not fail its neighbours: write them one by one to find it.
       for (const p of batch) {
         try {
-          await this.store.tx((sql) => insertTasks(sql, [p.task]));
+          await insertTasks(this.store, [p.task]);
           p.resolve();
         } catch (e) {
           p.reject(e);
