@@ -60,17 +60,43 @@ export function usefulCandidates(p: AssignmentProblem): CandidateLists {
 }
 
 /**
- * The entries the model starts with: the k cheapest per task, plus the entry
- * each task has in `incumbent` (so the greedy start is a solution of the model).
+ * The entries the model starts with: per task the k cheapest — by `priced`
+ * cost when capacity prices are known, else by cost — plus the entry the task
+ * has in `incumbent` (so the incumbent is a solution of the model).
+ * Returns them grouped by task, each group in rank order.
  */
-export function initialColumns(lists: CandidateLists, kBest: number, incumbent: Int32Array): Int32Array {
+export function initialColumns(
+  lists: CandidateLists,
+  k: number,
+  incumbent: Int32Array,
+  priced?: Float64Array,
+): Int32Array {
   const out: number[] = [];
   for (let t = 0; t + 1 < lists.start.length; t++) {
     const a = lists.start[t]!;
-    const b = Math.min(lists.start[t + 1]!, a + kBest);
-    for (let e = a; e < b; e++) out.push(e);
+    const b = lists.start[t + 1]!;
+    const top = priced ? smallestK(priced, a, b, k) : range(a, Math.min(b, a + k));
+    for (const e of top) out.push(e);
     const inc = incumbent[t]!;
-    if (inc >= b) out.push(inc);
+    if (inc >= 0 && !top.includes(inc)) out.push(inc);
   }
   return Int32Array.from(out);
+}
+
+const range = (a: number, b: number): number[] => Array.from({ length: b - a }, (_, i) => a + i);
+
+/** Entries a..b-1 with the k smallest values, ascending (ties: lower entry, i.e. cheaper). */
+export function smallestK(value: Float64Array, a: number, b: number, k: number): number[] {
+  const top: number[] = [];
+  for (let e = a; e < b; e++) {
+    if (top.length === k && value[e]! >= value[top[k - 1]!]!) continue;
+    let j = top.length < k ? top.length : k - 1;
+    top[j] = e;
+    while (j > 0 && value[top[j - 1]!]! > value[e]!) {
+      top[j] = top[j - 1]!;
+      top[j - 1] = e;
+      j--;
+    }
+  }
+  return top;
 }

@@ -5,8 +5,9 @@
  * entry index into them, or -1.
  */
 
-import { type CandidateLists, usefulCandidates } from './candidates.js';
+import { type CandidateLists, smallestK, usefulCandidates } from './candidates.js';
 import { CapacityLedger } from './capacity.js';
+import { polish } from './local-search.js';
 import { type AssignmentProblem, validateProblem } from './problem.js';
 
 /** Put each still-unassigned task, in `order`, on its cheapest entry with room that beats the penalty. */
@@ -32,39 +33,6 @@ export function greedyFill(
   }
 }
 
-/**
- * Move single tasks to a cheaper entry with room (or onto one, if unassigned)
- * until no move helps or `maxPasses` is spent. Each move strictly lowers the
- * objective, so it terminates; the pass cap bounds the time on huge batches.
- */
-export function improveByMoves(
-  p: AssignmentProblem,
-  lists: CandidateLists,
-  ledger: CapacityLedger,
-  entryOf: Int32Array,
-  maxPasses = 4,
-): void {
-  for (let pass = 0; pass < maxPasses; pass++) {
-    let moved = 0;
-    for (let t = 0; t < p.taskCount; t++) {
-      const cur = entryOf[t]!;
-      const curCost = cur >= 0 ? lists.cost[cur]! : p.unassignedCost;
-      for (let e = lists.start[t]!; e < lists.start[t + 1]!; e++) {
-        if (lists.cost[e]! >= curCost || e === cur) break; // sorted by cost: only cheaper ones come first
-        const s = lists.site[e]!;
-        if (ledger.hasRoom(t, s)) {
-          if (cur >= 0) ledger.remove(t, lists.site[cur]!);
-          ledger.add(t, s);
-          entryOf[t] = e;
-          moved++;
-          break;
-        }
-      }
-    }
-    if (moved === 0) return;
-  }
-}
-
 /** Most constrained first: tasks that lose the most if they miss their cheapest site. */
 export function regretOrder(p: AssignmentProblem, lists: CandidateLists): Int32Array {
   const regret = new Float64Array(p.taskCount);
@@ -77,6 +45,40 @@ export function regretOrder(p: AssignmentProblem, lists: CandidateLists): Int32A
   }
   const order = Int32Array.from({ length: p.taskCount }, (_, t) => t);
   return order.sort((x, y) => regret[y]! - regret[x]! || x - y);
+}
+
+/**
+ * Greedy on priced costs (cost + capacity prices): tasks with the most to lose
+ * first, each on its best-priced entry (of its k best) with room; the rest by
+ * plain greedy; then improving moves on the true cost. Good prices steer tasks
+ * away from sites others need more (e.g. CPU work off the scarce GPU sites).
+ */
+export function pricedGreedy(p: AssignmentProblem, lists: CandidateLists, priced: Float64Array, k: number): Int32Array {
+  const top: number[][] = [];
+  const regret = new Float64Array(p.taskCount);
+  for (let t = 0; t < p.taskCount; t++) {
+    const best = smallestK(priced, lists.start[t]!, lists.start[t + 1]!, k);
+    top.push(best);
+    if (best.length === 0) continue;
+    const second = best.length > 1 ? priced[best[1]!]! : p.unassignedCost;
+    regret[t] = Math.min(second, p.unassignedCost) - priced[best[0]!]!;
+  }
+  const order = Int32Array.from({ length: p.taskCount }, (_, t) => t).sort((x, y) => regret[y]! - regret[x]! || x - y);
+  const ledger = new CapacityLedger(p);
+  const entryOf = new Int32Array(p.taskCount).fill(-1);
+  for (const t of order) {
+    for (const e of top[t]!) {
+      if (priced[e]! >= p.unassignedCost) break;
+      if (ledger.hasRoom(t, lists.site[e]!)) {
+        ledger.add(t, lists.site[e]!);
+        entryOf[t] = e;
+        break;
+      }
+    }
+  }
+  greedyFill(p, lists, ledger, entryOf, order);
+  polish(p, lists, ledger, entryOf);
+  return entryOf;
 }
 
 export function entriesToSites(lists: CandidateLists, entryOf: Int32Array): Int32Array {

@@ -81,3 +81,17 @@ export function priceCandidates(
   }
   return { add: Int32Array.from(add), lagrangianBound: bound, mu };
 }
+
+/** c_e + Σ_r mu_sr·d_tr per entry: the cost of a candidate once capacity carries its price. */
+export function pricedCosts(p: AssignmentProblem, lists: CandidateLists, mu: Float64Array): Float64Array {
+  const R = p.resources.length;
+  const priced = new Float64Array(lists.site.length);
+  for (let e = 0; e < priced.length; e++) {
+    const s = lists.site[e]!;
+    const t = lists.taskOf[e]!;
+    let v = lists.cost[e]!;
+    for (let r = 0; r < R; r++) v += mu[s * R + r]! * p.demand[t * R + r]!;
+    priced[e] = v;
+  }
+  return priced;
+}

@@ -36,8 +36,11 @@ export type AssignmentStatus = 'optimal' | 'time-limit' | 'infeasible' | 'error'
  */
 export type BoundScope = 'full' | 'pruned';
 
-/** Where the bound comes from: HiGHS's MIP dual bound, the LP optimum, or Σ cheapest-per-task. */
-export type BoundSource = 'mip-dual-bound' | 'lp-relaxation' | 'cheapest-candidate';
+/**
+ * Where the bound comes from: HiGHS's MIP dual bound, an LP optimum, the
+ * Lagrangian bound from LP capacity prices, or Σ cheapest candidate per task.
+ */
+export type BoundSource = 'mip-dual-bound' | 'lp-relaxation' | 'lagrangian' | 'cheapest-candidate';
 
 export interface AssignmentResult {
   status: AssignmentStatus;
@@ -51,7 +54,7 @@ export interface AssignmentResult {
   lowerBoundSource: BoundSource;
   /**
    * A bound valid for the full (unpruned) problem: the cheapest-candidate sum,
-   * raised by a Lagrangian bound from the LP duals when an LP was solved.
+   * raised by the Lagrangian bound from the LP's capacity prices when an LP was solved.
    */
   fullLowerBound: number;
   /** (objective − lowerBound) / max(|objective|, 1). */
@@ -71,6 +74,12 @@ export interface AssignmentResult {
   pricingRounds: number;
   /** No pruned candidate had a negative reduced cost: the LP was exact for the full problem. */
   pricingConverged: boolean;
+  /**
+   * Shadow price of capacity per (site, resource), index s*R + r, in cost units
+   * per unit of resource: what one more unit would save. From the last LP; pass
+   * it back as `capacityPrices` to warm-start the next, similar batch.
+   */
+  capacityPrices?: Float64Array;
   /** Only with relaxOnly: the LP values per task (sites with value > 0). */
   relaxation?: FractionalAssignment;
   /** Set when status is 'error' (the assignment is then the greedy fallback) or a repair was needed. */
@@ -85,8 +94,16 @@ export interface SolveOptions {
   timeLimitS?: number;
   /** Relative MIP gap at which HiGHS may stop (default 1e-4, HiGHS's own default). */
   mipGap?: number;
-  /** Keep only the k cheapest capacity-feasible candidates per task (default 10). */
+  /** Keep only the k cheapest useful candidates per task in the first model (default 10). */
   kBest?: number;
+  /**
+   * When capacity prices are known (given, or learned from a sample for big
+   * batches), keep the k best by cost + prices instead (default 3): good prices
+   * make a few candidates enough, and HiGHS's time per iteration grows with columns.
+   */
+  kPriced?: number;
+  /** Capacity prices from an earlier result (`result.capacityPrices`), length siteCount × resources. */
+  capacityPrices?: Float64Array;
   /** Solve the LP relaxation only, then round it with `repairToIntegral`. */
   relaxOnly?: boolean;
   /**
@@ -154,11 +171,16 @@ export function validateProblem(p: AssignmentProblem): void {
   }
 }
 
-export function validateOptions(opts: SolveOptions): Required<SolveOptions> {
+export function validateOptions(
+  opts: SolveOptions,
+  p: AssignmentProblem,
+): Required<Omit<SolveOptions, 'capacityPrices'>> & { capacityPrices: Float64Array | undefined } {
   const o = {
     timeLimitS: opts.timeLimitS ?? 10,
     mipGap: opts.mipGap ?? 1e-4,
     kBest: opts.kBest ?? 10,
+    kPriced: opts.kPriced ?? 3,
+    capacityPrices: opts.capacityPrices,
     relaxOnly: opts.relaxOnly ?? false,
     pricingRounds: opts.pricingRounds ?? 50,
   };
@@ -169,6 +191,20 @@ export function validateOptions(opts: SolveOptions): Required<SolveOptions> {
     throw invalid('mipGap', `must be a finite number ≥ 0, got ${o.mipGap}`);
   }
   if (!(Number.isInteger(o.kBest) && o.kBest >= 1)) throw invalid('kBest', `must be an integer ≥ 1, got ${o.kBest}`);
+  if (!(Number.isInteger(o.kPriced) && o.kPriced >= 1)) {
+    throw invalid('kPriced', `must be an integer ≥ 1, got ${o.kPriced}`);
+  }
+  if (o.capacityPrices !== undefined) {
+    const prices = o.capacityPrices;
+    if (!(prices instanceof Float64Array) || prices.length !== p.capacity.length) {
+      throw invalid('capacityPrices', `must be a Float64Array of siteCount × resources = ${p.capacity.length}`);
+    }
+    for (let i = 0; i < prices.length; i++) {
+      if (!(prices[i]! >= 0 && prices[i]! < Number.POSITIVE_INFINITY)) {
+        throw invalid(`capacityPrices[${i}]`, `must be finite and ≥ 0, got ${prices[i]}`);
+      }
+    }
+  }
   if (typeof o.relaxOnly !== 'boolean') throw invalid('relaxOnly', 'must be a boolean');
   if (!(Number.isInteger(o.pricingRounds) && o.pricingRounds >= 0)) {
     throw invalid('pricingRounds', `must be an integer ≥ 0, got ${o.pricingRounds}`);

@@ -6,7 +6,8 @@
 import { invalid } from '../../domain/errors.js';
 import { type CandidateLists, usefulCandidates } from './candidates.js';
 import { CapacityLedger } from './capacity.js';
-import { entriesToSites, greedyFill, improveByMoves, regretOrder } from './greedy.js';
+import { entriesToSites, greedyFill, regretOrder } from './greedy.js';
+import { polish } from './local-search.js';
 import { type AssignmentProblem, type FractionalAssignment, validateProblem } from './problem.js';
 
 /** Values below this are solver noise, not a vote for the site. */
@@ -36,14 +37,14 @@ export function roundEntries(p: AssignmentProblem, lists: CandidateLists, value:
     }
   }
   greedyFill(p, lists, ledger, entryOf, regretOrder(p, lists));
-  improveByMoves(p, lists, ledger, entryOf);
+  polish(p, lists, ledger, entryOf);
   return entryOf;
 }
 
 /**
  * Accept an integral assignment (entry per task) but never return one over
  * capacity: HiGHS checks rows to a 1e-7-ish tolerance, we check tighter. Evict
- * the most expensive task from an overloaded site until it fits, then refill.
+ * the most expensive task from an overloaded site until it fits, refill, polish.
  * Returns how many tasks had to be evicted (0 in the normal case).
  */
 export function enforceCapacity(p: AssignmentProblem, lists: CandidateLists, entryOf: Int32Array): number {
@@ -67,6 +68,8 @@ export function enforceCapacity(p: AssignmentProblem, lists: CandidateLists, ent
     }
   }
   if (evicted > 0) greedyFill(p, lists, ledger, entryOf, regretOrder(p, lists));
+  // a time-limited MIP incumbent often has easy improvements left
+  polish(p, lists, ledger, entryOf);
   return evicted;
 }
 

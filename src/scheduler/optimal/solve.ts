@@ -1,40 +1,41 @@
 /**
  * solveAssignment: the batch optimiser.
  *
- *  1. Drop useless candidates; greedy (regret order + improving moves) gives an
- *     incumbent, so whatever happens later the answer is at least that good.
- *  2. LP relaxation on the k cheapest candidates per task (+ the incumbent's),
- *     then price pruned candidates back in from the LP duals until none has a
- *     negative reduced cost (column generation): the LP is then exact for the
- *     full problem, and its duals give a bound valid for the full problem.
- *  3. relaxOnly: round the LP (repair). Otherwise the MIP on the generated
- *     columns, started from the better of greedy and the rounded LP.
+ *  1. Drop useless candidates. Greedy (caller's order, regret order, and by
+ *     capacity prices when known; then improving moves) gives the incumbent:
+ *     whatever happens later, the answer is at least that good.
+ *  2. Big batches first learn capacity prices from a sample (sample.ts).
+ *  3. LP relaxation on the k best candidates per task (by cost, or by cost +
+ *     capacity prices) plus the incumbent's, then price pruned candidates back
+ *     in from the LP duals until none has a negative reduced cost (column
+ *     generation): the LP is then exact for the full problem, and its duals
+ *     give a bound valid for the full problem.
+ *  4. relaxOnly: round the LP (repair). Otherwise the MIP on the generated
+ *     columns, started from the best assignment so far.
  *
  * The assignment returned is always integral and capacity-feasible. Results
  * are deterministic for the same input when HiGHS finishes (single-threaded,
  * fixed seed); a run stopped by the time limit depends on machine speed.
  */
-import type { Highs, Model } from 'highs';
+import type { Highs, InterruptCallbackEvent, Model } from 'highs';
 import { DomainError } from '../../domain/errors.js';
-import { type CandidateLists, initialColumns, usefulCandidates } from './candidates.js';
-import { CapacityLedger } from './capacity.js';
-import { entriesToSites, greedyFill, improveByMoves, regretOrder } from './greedy.js';
+import type { CandidateLists } from './candidates.js';
+import { entriesToSites } from './greedy.js';
 import { getHighs, isWasmAbort, releaseHighsIfNeeded } from './highs-runtime.js';
 import { assertModelFits, WASM_STOP_BYTES } from './memory-guard.js';
-import { ModelLayout } from './model.js';
 import { priceCandidates } from './pricing.js';
 import {
   type AssignmentProblem,
   type AssignmentResult,
   type AssignmentStatus,
-  type BoundScope,
-  type BoundSource,
   type FractionalAssignment,
   type SolveOptions,
   validateOptions,
   validateProblem,
 } from './problem.js';
 import { enforceCapacity, roundEntries } from './repair.js';
+import { strideSample } from './sample.js';
+import { SolveState } from './state.js';
 
 /** HiGHS model status codes (highs.constants.modelStatus) we tell apart. */
 const OPTIMAL = 7;
@@ -42,8 +43,8 @@ const INFEASIBLE = 8;
 /** Objective bound/target, time, iterations, solution count, interrupt: stopped early, incumbent usable. */
 const LIMIT_STATUSES = new Set([11, 12, 13, 14, 16, 17]);
 const PRIMAL_FEASIBLE = 2;
-/** The pricing loop may use this share of the budget when a MIP follows. */
-const LP_SHARE_BEFORE_MIP = 0.5;
+/** The pricing loop may use this share of the remaining time when a MIP follows. */
+const LP_SHARE_BEFORE_MIP = 0.85;
 /** Entries priced in per task and round: rounds are cheap (warm-started simplex), bloated models are not. */
 const PRICED_PER_TASK = 2;
 
@@ -53,147 +54,37 @@ const nowS = () => performance.now() / 1000;
 const gapOf = (objective: number, bound: number): number =>
   objective - bound <= 0 ? 0 : (objective - bound) / Math.max(Math.abs(objective), 1);
 
-interface Bound {
-  value: number;
-  scope: BoundScope;
-  source: BoundSource;
-}
-
-/** Everything one call works on; the phases below fill it in. */
-class Solve {
-  readonly lists: CandidateLists;
-  readonly layout: ModelLayout;
-  /** Entries in the model, in column order after the u columns. */
-  readonly columns: number[];
-  readonly inModel: Uint8Array;
-  best: Int32Array;
-  bestObjective: number;
-  status: AssignmentStatus = 'optimal';
-  fullBound: Bound;
-  modelBound: Bound | undefined;
-  messages: string[] = [];
-  pricingRounds = 0;
-  pricingConverged = false;
-  relaxation: FractionalAssignment | undefined;
-  modelCols = 0;
-  modelRows = 0;
-
-  constructor(
-    readonly p: AssignmentProblem,
-    readonly o: Required<SolveOptions>,
-    readonly t0: number,
-  ) {
-    this.lists = usefulCandidates(p);
-    this.layout = new ModelLayout(p, this.lists);
-    this.best = this.greedyStart();
-    this.bestObjective = this.objectiveOf(this.best);
-    this.fullBound = { value: this.cheapestBound(), scope: 'full', source: 'cheapest-candidate' };
-    this.columns = Array.from(initialColumns(this.lists, o.kBest, this.best));
-    this.inModel = new Uint8Array(this.lists.site.length);
-    for (const e of this.columns) this.inModel[e] = 1;
-  }
-
-  get deadlineS(): number {
-    return this.t0 + this.o.timeLimitS;
-  }
-
-  objectiveOf(entryOf: Int32Array): number {
-    let obj = 0;
-    const { lists, p } = this;
-    for (let t = 0; t < entryOf.length; t++) obj += entryOf[t]! >= 0 ? lists.cost[entryOf[t]!]! : p.unassignedCost;
-    return obj;
-  }
-
-  /** Keep `entryOf` if it beats the best so far (ties keep the earlier one). */
-  offer(entryOf: Int32Array): void {
-    const obj = this.objectiveOf(entryOf);
-    if (obj < this.bestObjective) {
-      this.best = entryOf;
-      this.bestObjective = obj;
-    }
-  }
-
-  /** Grow the model; a bound for the smaller model no longer holds. */
-  addColumns(entries: ArrayLike<number>): void {
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i]!;
-      if (this.inModel[e]) continue;
-      this.columns.push(e);
-      this.inModel[e] = 1;
-    }
-    this.modelBound = undefined;
-  }
-
-  /** A bound valid for the full problem: it holds for every model we build later, too. */
-  raiseFullBound(value: number, source: BoundSource): void {
-    if (value > this.fullBound.value) this.fullBound = { value, scope: 'full', source };
-  }
-
-  /**
-   * A bound for the current model only. Adding columns invalidates it (the model
-   * can then do better), so it replaces the previous one rather than rising.
-   */
-  setModelBound(value: number, source: BoundSource): void {
-    if (this.modelIsFull) this.raiseFullBound(value, source);
-    else this.modelBound = { value, scope: 'pruned', source };
-  }
-
-  /** The best bound for the answer's model; on a tie the one valid for the full problem. */
-  get bound(): Bound {
-    const m = this.modelBound;
-    return m && m.value > this.fullBound.value ? m : this.fullBound;
-  }
-
-  private greedyStart(): Int32Array {
-    const entryOf = new Int32Array(this.p.taskCount).fill(-1);
-    const ledger = new CapacityLedger(this.p);
-    greedyFill(this.p, this.lists, ledger, entryOf, regretOrder(this.p, this.lists));
-    improveByMoves(this.p, this.lists, ledger, entryOf);
-    return entryOf;
-  }
-
-  /** Σ per task of its cheapest useful candidate or the penalty: capacity can only make it worse. */
-  private cheapestBound(): number {
-    const { p, lists } = this;
-    let bound = 0;
-    for (let t = 0; t < p.taskCount; t++) {
-      const a = lists.start[t]!;
-      bound += lists.start[t + 1]! > a ? lists.cost[a]! : p.unassignedCost;
-    }
-    return bound;
-  }
-
-  /** The model's columns cover every useful candidate: its bounds hold for the full problem. */
-  get modelIsFull(): boolean {
-    return this.columns.length === this.lists.site.length;
-  }
-
-  /** Dense start vector (u columns first) for the MIP. */
-  startVector(entryOf: Int32Array, columnOf: Map<number, number>): Float64Array {
-    const x = new Float64Array(this.layout.taskRows + this.columns.length);
-    for (let t = 0; t < this.p.taskCount; t++) {
-      const row = this.layout.taskRow[t]!;
-      if (row < 0) continue;
-      const e = entryOf[t]!;
-      if (e >= 0) x[this.layout.taskRows + columnOf.get(e)!] = 1;
-      else x[row] = 1;
-    }
-    return x;
-  }
-}
-
-function runTimed(model: Model, deadlineS: number, callbacks?: Parameters<Model['run']>[0]): number {
-  model.zeroAllClocks(); // HiGHS's time_limit is cumulative per model; ours is wall-clock for the call
+/**
+ * Run to the wall-clock deadline. HiGHS's own time_limit is cumulative per model
+ * (so its clocks are zeroed) and is checked coarsely; the interrupt callback
+ * also checks the deadline, and — the MIP tree grows with time — stops the
+ * search before the 2 GiB WASM heap aborts, keeping the incumbent.
+ */
+function runTimed(
+  highs: Highs,
+  model: Model,
+  deadlineS: number,
+  mip: boolean,
+): { status: number; memoryStop: boolean } {
+  model.zeroAllClocks();
   model.options.set('time_limit', Math.max(0.001, deadlineS - nowS()));
-  model.run(callbacks);
-  return model.getModelStatus();
+  let memoryStop = false;
+  const stopIfDue = (event: InterruptCallbackEvent): undefined => {
+    if (highs.memoryBytes > WASM_STOP_BYTES) {
+      memoryStop = true;
+      event.interrupt();
+    } else if (nowS() > deadlineS) event.interrupt();
+  };
+  const { mipInterrupt, simplexInterrupt } = highs.constants.callbackType;
+  model.run(mip ? { [mipInterrupt]: stopIfDue } : { [simplexInterrupt]: stopIfDue });
+  return { status: model.getModelStatus(), memoryStop };
 }
 
 const statusOf = (modelStatus: number): AssignmentStatus | undefined =>
   modelStatus === OPTIMAL ? 'optimal' : LIMIT_STATUSES.has(modelStatus) ? 'time-limit' : undefined;
 
 /** Phase 2: LP on the model's columns, pricing candidates back in until none helps. */
-function relaxAndPrice(highs: Highs, s: Solve, deadlineS: number): void {
+function relaxAndPrice(highs: Highs, s: SolveState, deadlineS: number): void {
   const { p, lists, layout } = s;
   const data = layout.modelData(s.columns, false);
   assertModelFits(data.numCols, data.matrix.starts[data.numCols]!, false);
@@ -201,7 +92,8 @@ function relaxAndPrice(highs: Highs, s: Solve, deadlineS: number): void {
   try {
     model.options.set({ output_flag: false });
     for (;;) {
-      const modelStatus = runTimed(model, deadlineS);
+      const { status: modelStatus, memoryStop } = runTimed(highs, model, deadlineS, false);
+      if (memoryStop) throw new Error('the LP neared the 2 GiB WASM heap cap');
       s.modelCols = layout.taskRows + s.columns.length;
       s.modelRows = layout.numRows;
       if (modelStatus !== OPTIMAL) {
@@ -221,7 +113,8 @@ function relaxAndPrice(highs: Highs, s: Solve, deadlineS: number): void {
       for (let i = 0; i < s.columns.length; i++) value[s.columns[i]!] = sol.colValue[layout.taskRows + i]!;
       const lpObjective = model.getObjectiveValue();
       const priced = priceCandidates(p, lists, layout, sol.rowDual, s.inModel, PRICED_PER_TASK);
-      s.raiseFullBound(priced.lagrangianBound, 'lp-relaxation');
+      s.raiseFullBound(priced.lagrangianBound, 'lagrangian');
+      s.capacityPrices = priced.mu;
       s.pricingConverged = priced.add.length === 0;
       // the restricted LP bounds the restricted problem; once nothing prices in, the full one
       if (s.pricingConverged) s.raiseFullBound(lpObjective, 'lp-relaxation');
@@ -239,7 +132,7 @@ function relaxAndPrice(highs: Highs, s: Solve, deadlineS: number): void {
 }
 
 /** Phase 3: the MIP on the generated columns, from the best assignment so far. */
-function solveMip(highs: Highs, s: Solve): void {
+function solveMip(highs: Highs, s: SolveState, deadlineS: number): void {
   const { p, lists, layout } = s;
   // the start must be a point of the model: its entries join the columns
   const missing = Array.from(s.best).filter((e) => e >= 0 && !s.inModel[e]);
@@ -251,19 +144,10 @@ function solveMip(highs: Highs, s: Solve): void {
   s.modelCols = data.numCols;
   s.modelRows = data.numRows;
   const model = highs.createModel(data);
-  let memoryStop = false;
   try {
     model.options.set({ output_flag: false, mip_rel_gap: s.o.mipGap });
     model.setSolution({ colValue: s.startVector(s.best, columnOf) });
-    const modelStatus = runTimed(model, s.deadlineS, {
-      // the MIP tree grows with time; stop before the 2 GiB WASM heap aborts, keeping the incumbent
-      [highs.constants.callbackType.mipInterrupt](event) {
-        if (highs.memoryBytes > WASM_STOP_BYTES) {
-          memoryStop = true;
-          event.interrupt();
-        }
-      },
-    });
+    const { status: modelStatus, memoryStop } = runTimed(highs, model, deadlineS, true);
     if (modelStatus === INFEASIBLE) {
       s.status = 'infeasible';
       s.messages.push('HiGHS reported the MIP infeasible');
@@ -311,21 +195,53 @@ function relaxationOf(lists: CandidateLists, columns: number[], value: Float64Ar
   return sites.map((site, t) => ({ site: Int32Array.from(site), value: Float64Array.from(values[t]!) }));
 }
 
+/** Batches above this many tasks first learn capacity prices from a sample (sample.ts). */
+const SAMPLE_ABOVE_TASKS = 1500;
+/** Every m-th task goes into the sample; recursively, so 10k → 2.5k → 625. */
+const SAMPLE_STRIDE = 4;
+/** Share of the remaining time the sample may use. */
+const SAMPLE_SHARE = 0.3;
+
+type Options = Required<Omit<SolveOptions, 'capacityPrices'>>;
+
 export async function solveAssignment(p: AssignmentProblem, opts: SolveOptions = {}): Promise<AssignmentResult> {
   const t0 = nowS();
   validateProblem(p);
-  const o = validateOptions(opts);
-  const s = new Solve(p, o, t0);
+  const { capacityPrices, ...o } = validateOptions(opts, p);
+  return solveWithin(p, o, t0, t0 + o.timeLimitS, capacityPrices);
+}
+
+async function solveWithin(
+  p: AssignmentProblem,
+  o: Options,
+  t0: number,
+  deadlineS: number,
+  prices: Float64Array | undefined,
+): Promise<AssignmentResult> {
+  let learned = prices;
+  if (!learned && o.pricingRounds > 0 && p.taskCount > SAMPLE_ABOVE_TASKS) {
+    const sampleDeadlineS = nowS() + SAMPLE_SHARE * (deadlineS - nowS());
+    const sample = await solveWithin(
+      strideSample(p, SAMPLE_STRIDE),
+      { ...o, relaxOnly: true },
+      t0,
+      sampleDeadlineS,
+      undefined,
+    );
+    learned = sample.capacityPrices;
+  }
+  const s = new SolveState(p, o, learned);
 
   // HiGHS has nothing to add when greedy gave every task its cheapest useful candidate
   if (s.bestObjective > s.fullBound.value) {
     const highs = await getHighs();
     let aborted = false;
     try {
-      if (o.relaxOnly) relaxAndPrice(highs, s, s.deadlineS);
+      if (o.relaxOnly) relaxAndPrice(highs, s, deadlineS);
       else {
-        if (o.pricingRounds > 0) relaxAndPrice(highs, s, t0 + o.timeLimitS * LP_SHARE_BEFORE_MIP);
-        if (nowS() < s.deadlineS) solveMip(highs, s);
+        // big batches need most of the time for the LP; small ones leave it to the MIP anyway
+        if (o.pricingRounds > 0) relaxAndPrice(highs, s, nowS() + LP_SHARE_BEFORE_MIP * (deadlineS - nowS()));
+        if (nowS() < deadlineS) solveMip(highs, s, deadlineS);
         else s.status = 'time-limit';
       }
     } catch (err) {
@@ -339,8 +255,8 @@ export async function solveAssignment(p: AssignmentProblem, opts: SolveOptions =
   }
 
   const objective = s.bestObjective;
-  // a bound above the objective is tolerance noise: clamp, so the gap never goes negative
   const bound = s.bound;
+  // a bound above the objective is tolerance noise: clamp, so the gap never goes negative
   const lowerBound = Math.min(bound.value, objective);
   let unassigned = 0;
   for (let t = 0; t < p.taskCount; t++) if (s.best[t]! < 0) unassigned++;
@@ -362,6 +278,7 @@ export async function solveAssignment(p: AssignmentProblem, opts: SolveOptions =
     pricingRounds: s.pricingRounds,
     pricingConverged: s.pricingConverged,
   };
+  if (s.capacityPrices) result.capacityPrices = s.capacityPrices;
   if (s.relaxation && o.relaxOnly) result.relaxation = s.relaxation;
   if (s.messages.length > 0) result.message = s.messages.join('; ');
   return result;
