@@ -17,6 +17,7 @@ import type {
 } from '../api/schemas/tasks.js';
 import type { CitySchema, ClusterSchema, HubSchema, PairingSchema, SummarySchema } from '../api/schemas/topology.js';
 import type { TaskLogs } from '../dispatch/dispatch-loop.js';
+import type { Site } from '../domain/site.js';
 import type { TaskState, WorkKind } from '../domain/task.js';
 
 export type Hub = Static<typeof HubSchema>;
@@ -24,7 +25,8 @@ export type Cluster = Static<typeof ClusterSchema>;
 export type City = Static<typeof CitySchema>;
 export type Pairing = Static<typeof PairingSchema>;
 export type Summary = Static<typeof SummarySchema>;
-export type SiteInput = Static<typeof SiteSchema>;
+/** What a site write sends: the domain Site (the server checks the closed sets, e.g. gridRegion). */
+export type SiteInput = Site | Static<typeof SiteSchema>;
 export type SiteRecord = Static<typeof SiteRecordSchema>;
 export type SitePatch = Static<typeof SitePatchSchema>;
 export type TaskSubmission = Static<typeof TaskSubmissionSchema>;
