@@ -42,8 +42,7 @@ export interface Batch {
 }
 
 /** Every cost is a weighted sum of parts in [0,1], so Σweights + 1 beats any placement: place first, then optimise. */
-export const unassignedCostOf = (w: Weighting): number =>
-  1 + w.staticWeights.reduce((a, b) => a + b, 0) + w.dynamicWeights.reduce((a, b) => a + b, 0);
+export const unassignedCostOf = (w: Weighting): number => 1 + w.weightSum;
 
 export function buildBatch(
   items: readonly BatchItem[],

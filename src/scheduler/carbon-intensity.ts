@@ -4,34 +4,38 @@
  *
  * The grid profiles are hourly curves, so the intensity is taken as constant
  * within each clock hour (sampled at the hour's midpoint) and a run's mean is
- * an exact integral of that step function, read from per-week prefix sums in
- * O(1). Without profiles each site's yearly averages apply at every hour.
+ * an exact integral of that step function, read from prefix sums in O(1).
+ * Hours are filled on demand into one dense array per site starting at the
+ * first hour asked about (decisions only look forward; an earlier question
+ * is answered by summing directly). Without profiles each site's annual
+ * averages apply at every hour.
  */
 import { DomainError } from '../domain/errors.js';
 import type { Site } from '../domain/site.js';
 import type { GridProfileSource } from './world.js';
 
 const HOUR_S = 3600;
-/** Hours per cached chunk (a week: long runs touch few chunks). */
-const CHUNK_H = 168;
 
-interface Chunk {
-  /** Intensity of each hour of the chunk. */
+interface Series {
+  /** Hour index (since the epoch) of value[0]. */
+  baseH: number;
+  /** Hours filled. */
+  len: number;
   value: Float64Array;
-  /** prefix[h] = Σ value[0..h) (in g/kWh·hours). */
+  /** prefix[h] = Σ value[0..h), g/kWh·hours. */
   prefix: Float64Array;
-  min: number;
 }
 
 export class CarbonIntensity {
-  private readonly chunks: Map<number, Chunk>[];
+  private readonly series: (Series | undefined)[];
   private readonly constant: Float64Array;
+  private readonly minCache = new Map<string, Float64Array>();
 
   constructor(
     private readonly sites: readonly Site[],
     private readonly grid?: GridProfileSource,
   ) {
-    this.chunks = sites.map(() => new Map());
+    this.series = sites.map(() => undefined);
     this.constant = Float64Array.from(sites, (s) => s.gridCarbonGPerKwh * (1 - s.greenShare));
   }
 
@@ -43,87 +47,101 @@ export class CarbonIntensity {
   at(site: number, tS: number): number {
     if (!this.grid) return this.constant[site]!;
     const h = Math.floor(tS / HOUR_S);
-    const c = this.chunk(site, Math.floor(h / CHUNK_H));
-    return c.value[h - Math.floor(h / CHUNK_H) * CHUNK_H]!;
+    const s = this.ensure(site, h, h + 1);
+    return h >= s.baseH ? s.value[h - s.baseH]! : this.sample(site, h);
   }
 
   /** Mean intensity over [startS, endS) (endS > startS). */
   mean(site: number, startS: number, endS: number): number {
     if (!this.grid) return this.constant[site]!;
-    return this.integralH(site, startS / HOUR_S, endS / HOUR_S) / ((endS - startS) / HOUR_S);
+    const a = startS / HOUR_S;
+    const b = endS / HOUR_S;
+    const s = this.ensure(site, Math.floor(a), Math.ceil(b));
+    if (a < s.baseH) return this.slowIntegral(site, a, b) / (b - a);
+    return (cumulative(s, b) - cumulative(s, a)) / (b - a);
   }
 
-  /** Lowest hourly intensity over the hours touching [fromS, toS). */
-  min(site: number, fromS: number, toS: number): number {
-    if (!this.grid) return this.constant[site]!;
+  /** Lowest hourly intensity of every site over the hours touching [fromS, toS) (cached per window). */
+  minimums(fromS: number, toS: number): Float64Array {
+    const key = `${fromS}:${toS}`;
+    let out = this.minCache.get(key);
+    if (out) return out;
+    out = new Float64Array(this.sites.length);
     const h0 = Math.floor(fromS / HOUR_S);
     const h1 = Math.ceil(toS / HOUR_S);
-    let best = Number.POSITIVE_INFINITY;
-    let h = h0;
-    while (h < h1) {
-      const ci = Math.floor(h / CHUNK_H);
-      const c = this.chunk(site, ci);
-      const base = ci * CHUNK_H;
-      const end = Math.min(h1, base + CHUNK_H);
-      if (h === base && end === base + CHUNK_H) {
-        if (c.min < best) best = c.min;
-      } else {
-        for (let k = h - base; k < end - base; k++) if (c.value[k]! < best) best = c.value[k]!;
+    for (let i = 0; i < this.sites.length; i++) {
+      if (!this.grid) {
+        out[i] = this.constant[i]!;
+        continue;
       }
-      h = end;
+      let m = Number.POSITIVE_INFINITY;
+      for (let h = h0; h < h1; h++) {
+        const v = this.at(i, h * HOUR_S);
+        if (v < m) m = v;
+      }
+      out[i] = m;
     }
-    return best;
+    if (this.minCache.size > 16) this.minCache.clear();
+    this.minCache.set(key, out);
+    return out;
   }
 
-  /** ∫ intensity dt over [a, b) in hours (a ≤ b). */
-  private integralH(site: number, a: number, b: number): number {
-    let sum = 0;
-    let x = a;
-    while (x < b) {
-      const ci = Math.floor(x / CHUNK_H);
-      const base = ci * CHUNK_H;
-      const c = this.chunk(site, ci);
-      const y = Math.min(b, base + CHUNK_H);
-      sum += cumulative(c, y - base) - cumulative(c, x - base);
-      x = y;
+  /** Make sure hours [h0, h1) are filled (when h0 is not before the series' start). */
+  private ensure(site: number, h0: number, h1: number): Series {
+    let s = this.series[site];
+    if (!s) {
+      const cap = Math.max(1024, h1 - h0 + 256);
+      s = { baseH: h0, len: 0, value: new Float64Array(cap), prefix: new Float64Array(cap + 1) };
+      this.series[site] = s;
     }
+    const need = h1 - s.baseH;
+    if (need <= s.len) return s;
+    if (need > s.value.length) {
+      const cap = Math.max(need + 256, s.value.length * 2);
+      const value = new Float64Array(cap);
+      value.set(s.value.subarray(0, s.len));
+      const prefix = new Float64Array(cap + 1);
+      prefix.set(s.prefix.subarray(0, s.len + 1));
+      s.value = value;
+      s.prefix = prefix;
+    }
+    for (let k = s.len; k < need; k++) {
+      const v = this.sample(site, s.baseH + k);
+      s.value[k] = v;
+      s.prefix[k + 1] = s.prefix[k]! + v;
+    }
+    s.len = need;
+    return s;
+  }
+
+  private slowIntegral(site: number, a: number, b: number): number {
+    let sum = 0;
+    for (let h = Math.floor(a); h < b; h++) sum += (Math.min(b, h + 1) - Math.max(a, h)) * this.sample(site, h);
     return sum;
   }
 
-  private chunk(site: number, ci: number): Chunk {
-    const map = this.chunks[site]!;
-    let c = map.get(ci);
-    if (c) return c;
+  private sample(site: number, h: number): number {
     const grid = this.grid!;
     const id = this.sites[site]!.id;
-    const value = new Float64Array(CHUNK_H);
-    const prefix = new Float64Array(CHUNK_H + 1);
-    let min = Number.POSITIVE_INFINITY;
-    for (let k = 0; k < CHUNK_H; k++) {
-      const t = (ci * CHUNK_H + k) * HOUR_S + HOUR_S / 2;
-      const g = grid.carbonGPerKwhAt(id, t);
-      const green = grid.greenShareAt(id, t);
-      if (!(g >= 0 && Number.isFinite(g)) || !(green >= 0 && green <= 1)) {
-        throw new DomainError(
-          'unavailable',
-          `grid profile of site '${id}' at ${t}: carbon ${g} g/kWh, green share ${green} (need ≥ 0 and 0..1)`,
-        );
-      }
-      const v = g * (1 - green);
-      value[k] = v;
-      prefix[k + 1] = prefix[k]! + v;
-      if (v < min) min = v;
+    const t = h * HOUR_S + HOUR_S / 2;
+    const g = grid.carbonGPerKwhAt(id, t);
+    // derived curves may overshoot 1 by float noise (1.0000000000000002): clamp that, refuse real errors
+    const raw = grid.greenShareAt(id, t);
+    const green = raw > 1 && raw <= 1 + 1e-9 ? 1 : raw < 0 && raw >= -1e-9 ? 0 : raw;
+    if (!(g >= 0 && Number.isFinite(g)) || !(green >= 0 && green <= 1)) {
+      throw new DomainError(
+        'unavailable',
+        `grid profile of site '${id}' at ${t}: carbon ${g} g/kWh, green share ${raw} (need ≥ 0 and 0..1)`,
+      );
     }
-    c = { value, prefix, min };
-    map.set(ci, c);
-    return c;
+    return g * (1 - green);
   }
 }
 
-/** ∫ over [0, x) hours of a chunk, 0 ≤ x ≤ CHUNK_H. */
-function cumulative(c: Chunk, x: number): number {
-  if (x <= 0) return 0;
-  if (x >= CHUNK_H) return c.prefix[CHUNK_H]!;
-  const h = Math.floor(x);
-  return c.prefix[h]! + (x - h) * c.value[h]!;
+/** ∫ over [baseH, x) hours, baseH ≤ x ≤ baseH + len. */
+function cumulative(s: Series, x: number): number {
+  const off = x - s.baseH;
+  const h = Math.floor(off);
+  if (h >= s.len) return s.prefix[s.len]!;
+  return s.prefix[h]! + (off - h) * s.value[h]!;
 }

@@ -21,12 +21,25 @@ import type { PolicyName, Profile } from './profiles/profile.js';
 import { SiteTable } from './site-table.js';
 import type { SchedulerWorld } from './world.js';
 
-/** Weighted sum of the static parts of candidate c from startS (every part but load balance). */
-export function weightedStatic(env: TaskEnv, c: number, startS: number, w: Weighting): number {
-  let sum = 0;
-  for (let k = 0; k < w.staticPlugins.length; k++)
-    sum += w.staticWeights[k]! * w.staticPlugins[k]!.part(env, c, startS, 0);
+/** Weighted sum of the parts that do not depend on the start time (price, latency, east→west). */
+export function fixedSum(env: TaskEnv, c: number, _w: Weighting): number {
+  const plan = env.plan;
+  let sum = plan.fixedA[c]!;
+  for (let j = 0; j < plan.fixedB.length; j++) sum += env.fixedScalars[j]! * plan.fixedB[j]![c]!;
   return sum;
+}
+
+/** `fixed` plus the weighted parts that depend on the start (carbon, delay). */
+export function timedSum(env: TaskEnv, c: number, startS: number, fixed: number, w: Weighting): number {
+  let sum = fixed;
+  for (let k = 0; k < w.timedPlugins.length; k++)
+    sum += w.timedWeights[k]! * w.timedPlugins[k]!.part(env, c, startS, 0);
+  return sum;
+}
+
+/** Weighted sum of the static parts of candidate c from startS: every part but load balance. */
+export function weightedStatic(env: TaskEnv, c: number, startS: number, w: Weighting): number {
+  return timedSum(env, c, startS, fixedSum(env, c, w), w);
 }
 
 /** The full total: the static sum plus the dynamic parts, always added last and in this order. */
@@ -45,22 +58,33 @@ export function weightedTotal(
   return sum;
 }
 
-/** The raw figures and the parts of one candidate, with its totals. */
-export function breakdown(env: TaskEnv, c: number, startS: number, share: number, w: Weighting): ScoreBreakdown {
+/**
+ * The raw figures and the parts of one candidate, with its total. `total`
+ * may be passed when already known (the walk computed it with these very
+ * functions); otherwise it is computed.
+ */
+export function breakdown(
+  env: TaskEnv,
+  c: number,
+  startS: number,
+  share: number,
+  w: Weighting,
+  total?: number,
+): ScoreBreakdown {
   const plan = env.plan;
   const table = env.table;
   const s = plan.site[c]!;
   const site = table.sites[s]!;
   const parts: Record<string, number> = {};
-  for (const p of w.staticPlugins) parts[p.name] = p.part(env, c, startS, share);
+  for (const p of w.fixedPlugins) parts[p.name] = p.part(env, c, startS, share);
+  for (const p of w.timedPlugins) parts[p.name] = p.part(env, c, startS, share);
   for (const p of w.dynamicPlugins) parts[p.name] = p.part(env, c, startS, share);
   const energyKwh = facilityEnergyKwh(plan.itKw[c]!, site.pue, env.durationS);
   const task = env.task;
   const cost =
     computeRateFenPerHour(task.resources, site) * (env.durationS / 3600) + task.dataGb * site.prices.priceFenPerGbMoved;
-  const staticTotal = weightedStatic(env, c, startS, w);
   return {
-    total: weightedTotal(env, c, startS, staticTotal, share, w),
+    total: total ?? weightedTotal(env, c, startS, weightedStatic(env, c, startS, w), share, w),
     parts,
     carbonG: energyKwh * table.intensity.mean(s, startS, startS + env.durationS),
     costFen: roundFen(cost),
@@ -118,7 +142,7 @@ export function evaluate(
   if (s === undefined) throw notFound('site', siteId);
   if (!Number.isFinite(startS)) throw invalid('startS', `must be a finite time, got ${startS}`);
   const profile = typeof opts.profile === 'object' ? opts.profile : profileFor(opts.profile ?? 'balanced');
-  const w = weightingOf(profile, DYNAMIC_SCORES);
+  const w = weightingOf(profile);
   const nowS = opts.nowS ?? task.submittedAtS;
   const pools =
     opts.gpuPool !== undefined
@@ -133,7 +157,7 @@ export function evaluate(
       throw invalid('gpuPool', `site '${siteId}' has no GPU pool ${pool}`);
     }
     const plan = candidatePlan(task, table, s, pool, w, nowS);
-    const env = taskEnv(task, plan, table, nowS);
+    const env = taskEnv(task, plan, table, nowS, w);
     let share = opts.share ?? 0;
     if (opts.capacity) {
       const ci = opts.capacity.siteIndex(siteId);

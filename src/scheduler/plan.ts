@@ -2,85 +2,125 @@
  * Task classes and their plans. Tasks that share origin, rules and resource
  * shape face the same static filters and the same static score columns, so
  * those are computed once per class: the surviving (site, GPU pool)
- * candidates, their columns, and a lower bound of their score by which they
- * are sorted. A decision then walks the sorted list and stops as soon as the
- * bound says nothing further can win — exact, but only a few sites deep.
+ * candidates, their columns, and a lower bound of their score. A decision
+ * then walks the candidates by ascending bound and stops as soon as the bound
+ * says nothing further can win — exact, but only a few sites deep.
+ *
+ * Building a plan is O(sites): each static filter's verdicts come from masks
+ * shared by every class with the same relevant fields (the filter's `key`),
+ * and the order is materialised lazily from a heap, as deep as walks go.
  */
 import { DEFAULT_GPU_POWER_W, itPowerKw } from '../domain/energy.js';
 import { invalid } from '../domain/errors.js';
 import type { Task } from '../domain/task.js';
 import { FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.js';
 import { computeShare } from './plugins/price.js';
-import { matchingPools } from './plugins/resource-fit.js';
-import type { ClassPlan, FilterContext, ScorePlugin, TaskEnv } from './plugins/types.js';
+import { matchingPools, shapeKey } from './plugins/resource-fit.js';
+import type { ClassPlan, FilterContext, FilterPlugin, ScorePlugin, TaskEnv } from './plugins/types.js';
 import type { Profile } from './profiles/profile.js';
 import { CARBON_HORIZON_S, PLAN_EPOCH_S } from './references.js';
 import type { SiteTable } from './site-table.js';
+import type { OriginInfo } from './world.js';
 
 /** Examples of rejected sites kept per filter (explanations stay cheap). */
 export const SAMPLES_PER_FILTER = 3;
 
 /** Everything a static filter or a static score column depends on. */
 export function classKey(task: Task): string {
-  const r = task.resources;
   return [
     task.originCity,
     task.dataClass,
     task.latencySlaMs ?? '-',
-    r.cpuCores,
-    r.memoryGb,
-    r.gpus,
-    r.gpuModel ?? '-',
-    r.minGpuFp16Tflops ?? '-',
-    r.hpcNodes,
-    r.storageTb,
+    shapeKey(task.resources),
     task.allowedHubs.join(','),
     task.pairedOnly ? 1 : 0,
     task.dataGb > 0 ? 1 : 0,
   ].join('|');
 }
 
-/** The weighted score plugins of a profile, in summing order: static ones, then dynamic. */
+/** The weighted score plugins of a profile, by timing, in summing order. */
 export interface Weighting {
-  staticPlugins: ScorePlugin[];
-  staticWeights: Float64Array;
+  fixedPlugins: ScorePlugin[];
+  fixedWeights: Float64Array;
+  timedPlugins: ScorePlugin[];
+  timedWeights: Float64Array;
   dynamicPlugins: ScorePlugin[];
   dynamicWeights: Float64Array;
+  /** Σ of all weights. */
+  weightSum: number;
 }
 
-export function weightingOf(profile: Profile, dynamicNames: ReadonlySet<string>): Weighting {
-  const staticPlugins: ScorePlugin[] = [];
-  const sw: number[] = [];
-  const dynamicPlugins: ScorePlugin[] = [];
-  const dw: number[] = [];
+export function weightingOf(profile: Profile): Weighting {
+  for (const p of Object.values(SCORE_PLUGINS)) {
+    if (p.timing === 'fixed' && !p.affine)
+      throw new Error(`fixed score plugin '${p.name}' must declare its affine form`);
+  }
+  const by = { fixed: [] as ScorePlugin[], start: [] as ScorePlugin[], capacity: [] as ScorePlugin[] };
+  const ws = { fixed: [] as number[], start: [] as number[], capacity: [] as number[] };
+  let weightSum = 0;
   for (const [name, plugin] of Object.entries(SCORE_PLUGINS)) {
     const w = profile.weights[name] ?? 0;
     if (w <= 0) continue;
-    if (dynamicNames.has(name)) {
-      dynamicPlugins.push(plugin);
-      dw.push(w);
-    } else {
-      staticPlugins.push(plugin);
-      sw.push(w);
-    }
+    by[plugin.timing].push(plugin);
+    ws[plugin.timing].push(w);
+    weightSum += w;
   }
   return {
-    staticPlugins,
-    staticWeights: Float64Array.from(sw),
-    dynamicPlugins,
-    dynamicWeights: Float64Array.from(dw),
+    fixedPlugins: by.fixed,
+    fixedWeights: Float64Array.from(ws.fixed),
+    timedPlugins: by.start,
+    timedWeights: Float64Array.from(ws.start),
+    dynamicPlugins: by.capacity,
+    dynamicWeights: Float64Array.from(ws.capacity),
+    weightSum,
   };
 }
 
-function originOf(task: Task, table: SiteTable) {
+function originOf(task: Task, table: SiteTable): OriginInfo {
   const origin = table.index.origin(task.originCity);
   if (!origin) throw invalid('originCity', `unknown place '${task.originCity}' (not a city or site of the topology)`);
   return origin;
 }
 
-function emptyPlan(task: Task, table: SiteTable, nowS: number, n: number): ClassPlan {
+/**
+ * Per-world caches shared by every plan: a pass mask per (static filter, key)
+ * and the usable GPU pools per (resource shape, site). Dropped with the plans.
+ */
+export class PlanCache {
+  private readonly masks = new Map<string, Uint8Array>();
+  private readonly pools = new Map<string, (readonly number[])[]>();
+
+  constructor(readonly table: SiteTable) {}
+
+  mask(f: FilterPlugin, task: Task, ctx: FilterContext): Uint8Array {
+    const key = f.key ? `${f.name}#${f.key(task, ctx.origin)}` : undefined;
+    const hit = key === undefined ? undefined : this.masks.get(key);
+    if (hit) return hit;
+    const n = this.table.n;
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = f.check(task, this.table.sites[i]!, i, ctx) === null ? 1 : 0;
+    if (key !== undefined) this.masks.set(key, out);
+    return out;
+  }
+
+  poolsOf(task: Task): (readonly number[])[] {
+    const key = shapeKey(task.resources);
+    let p = this.pools.get(key);
+    if (!p) {
+      p = this.table.sites.map((s) => matchingPools(task.resources, s));
+      this.pools.set(key, p);
+    }
+    return p;
+  }
+
+  clear(): void {
+    this.masks.clear();
+    this.pools.clear();
+  }
+}
+
+function newPlan(task: Task, origin: OriginInfo, table: SiteTable, nowS: number, n: number): ClassPlan {
   const horizonStartS = Math.floor(nowS / PLAN_EPOCH_S) * PLAN_EPOCH_S;
-  const origin = originOf(task, table);
   return {
     key: classKey(task),
     shape: task,
@@ -92,6 +132,14 @@ function emptyPlan(task: Task, table: SiteTable, nowS: number, n: number): Class
     itKw: new Float64Array(n),
     cols: {},
     lb: new Float64Array(n),
+    timedLb: new Float64Array(n),
+    timedLbFlat: new Float64Array(n),
+    fixedA: new Float64Array(n),
+    fixedB: [],
+    order: new Int32Array(n),
+    sorted: 0,
+    heap: new Int32Array(n),
+    heapSize: 0,
     removedByFilter: {},
     samples: [],
     siteCount: 0,
@@ -100,83 +148,133 @@ function emptyPlan(task: Task, table: SiteTable, nowS: number, n: number): Class
   };
 }
 
-function fillColumns(plan: ClassPlan, table: SiteTable, w: Weighting): void {
-  for (const p of [...w.staticPlugins, ...w.dynamicPlugins]) p.prepare?.(plan, table);
-  for (let c = 0; c < plan.n; c++) {
-    let lb = 0;
-    for (let k = 0; k < w.staticPlugins.length; k++)
-      lb += w.staticWeights[k]! * w.staticPlugins[k]!.bound(plan, c, table);
-    for (let k = 0; k < w.dynamicPlugins.length; k++) {
-      lb += w.dynamicWeights[k]! * w.dynamicPlugins[k]!.bound(plan, c, table);
-    }
-    plan.lb[c] = lb;
-  }
-}
-
 function itKwAt(task: Task, table: SiteTable, site: number, pool: number): number {
   const gpu = pool >= 0 ? table.sites[site]!.capacity.gpus[pool]!.powerW : DEFAULT_GPU_POWER_W;
   return itPowerKw(task.resources, gpu);
 }
 
-/** Build the plan of a task's class: static filters over every site, columns, bounds, sorted. */
-export function buildPlan(task: Task, table: SiteTable, profile: Profile, w: Weighting, nowS: number): ClassPlan {
-  const probe = emptyPlan(task, table, nowS, 0);
-  const ctx: FilterContext = { table, origin: probe.origin, rtt: probe.rtt, nowS };
+/** Columns and bounds of every candidate, then the heap the walk draws the order from. */
+function finish(plan: ClassPlan, table: SiteTable, w: Weighting): ClassPlan {
+  const groups: [ScorePlugin[], Float64Array][] = [
+    [w.fixedPlugins, w.fixedWeights],
+    [w.timedPlugins, w.timedWeights],
+    [w.dynamicPlugins, w.dynamicWeights],
+  ];
+  for (const [plugins] of groups) for (const p of plugins) p.prepare?.(plan, table);
+  // the affine fixed parts, pre-weighted: the walk reads two columns instead of calling plugins
+  for (let k = 0; k < w.fixedPlugins.length; k++) {
+    const p = w.fixedPlugins[k]!;
+    const wk = w.fixedWeights[k]!;
+    const a = plan.cols[p.affine!.a]!;
+    for (let c = 0; c < plan.n; c++) plan.fixedA[c] = plan.fixedA[c]! + wk * a[c]!;
+    if (p.affine!.b !== undefined) {
+      const b = plan.cols[p.affine!.b]!;
+      plan.fixedB.push(b.map((x) => wk * x));
+    }
+  }
+  for (let c = 0; c < plan.n; c++) {
+    let lb = 0;
+    for (let k = 0; k < w.fixedPlugins.length; k++) lb += w.fixedWeights[k]! * w.fixedPlugins[k]!.bound(plan, c, table);
+    let timed = 0;
+    let flat = 0;
+    for (let k = 0; k < w.timedPlugins.length; k++) {
+      const b = w.timedWeights[k]! * w.timedPlugins[k]!.bound(plan, c, table);
+      timed += b;
+      if (!w.timedPlugins[k]!.monotoneInStart) flat += b;
+    }
+    let dyn = 0;
+    for (let k = 0; k < w.dynamicPlugins.length; k++) {
+      dyn += w.dynamicWeights[k]! * w.dynamicPlugins[k]!.bound(plan, c, table);
+    }
+    plan.timedLb[c] = timed + dyn;
+    plan.timedLbFlat[c] = flat + dyn;
+    plan.lb[c] = lb + timed + dyn;
+  }
+  // every candidate in a heap; nextInOrder moves them to `order` as walks reach them
+  for (let c = 0; c < plan.n; c++) plan.heap[c] = c;
+  plan.heapSize = plan.n;
+  for (let i = (plan.n >> 1) - 1; i >= 0; i--) siftDown(plan, plan.n, i);
+  return plan;
+}
+
+/** The candidate at position pos of the ascending order; positions must be asked in turn (pos ≤ plan.sorted). */
+export function nextInOrder(plan: ClassPlan, pos: number): number {
+  if (pos < plan.sorted) return plan.order[pos]!;
+  const h = plan.heap;
+  const top = h[0]!;
+  plan.heapSize--;
+  h[0] = h[plan.heapSize]!;
+  siftDown(plan, plan.heapSize, 0);
+  plan.order[plan.sorted++] = top;
+  return top;
+}
+
+/** Is candidate a before candidate b: (lb, index) ascending — index order is (site, pool) order. */
+const before = (plan: ClassPlan, a: number, b: number): boolean => {
+  const la = plan.lb[a]!;
+  const lb = plan.lb[b]!;
+  return la < lb || (la === lb && a < b);
+};
+
+function siftDown(plan: ClassPlan, size: number, i: number): void {
+  const h = plan.heap;
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < size && before(plan, h[l]!, h[m]!)) m = l;
+    if (r < size && before(plan, h[r]!, h[m]!)) m = r;
+    if (m === i) return;
+    const t = h[i]!;
+    h[i] = h[m]!;
+    h[m] = t;
+    i = m;
+  }
+}
+
+/** Build the plan of a task's class: static filters over every site (via shared masks), columns, bounds. */
+export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Weighting, nowS: number): ClassPlan {
+  const table = cache.table;
+  const origin = originOf(task, table);
+  const rtt = table.rttFrom(origin.id);
+  const ctx: FilterContext = { table, origin, rtt, nowS };
   const statics = profile.filters.map((f) => FILTER_PLUGINS[f]!).filter((f) => f.stage === 'static');
+  const masks = statics.map((f) => cache.mask(f, task, ctx));
+  const pools = cache.poolsOf(task);
+  const removedByFilter: Record<string, number> = {};
+  const samples: ClassPlan['samples'] = [];
   const sites: number[] = [];
-  const pools: number[] = [];
+  const poolOf: number[] = [];
   let siteCount = 0;
   for (let i = 0; i < table.n; i++) {
-    const site = table.sites[i]!;
-    let removed = false;
-    for (const f of statics) {
-      const reason = f.check(task, site, i, ctx);
-      if (reason === null) continue;
-      probe.removedByFilter[f.name] = (probe.removedByFilter[f.name] ?? 0) + 1;
-      if (probe.removedByFilter[f.name]! <= SAMPLES_PER_FILTER)
-        probe.samples.push({ siteId: site.id, filter: f.name, reason });
-      removed = true;
-      break;
+    let k = 0;
+    while (k < masks.length && masks[k]![i] === 1) k++;
+    if (k < masks.length) {
+      const f = statics[k]!;
+      const count = (removedByFilter[f.name] ?? 0) + 1;
+      removedByFilter[f.name] = count;
+      if (count <= SAMPLES_PER_FILTER) {
+        const site = table.sites[i]!;
+        samples.push({ siteId: site.id, filter: f.name, reason: f.check(task, site, i, ctx) ?? f.describe });
+      }
+      continue;
     }
-    if (removed) continue;
     siteCount++;
-    for (const pool of matchingPools(task.resources, site)) {
+    for (const pool of pools[i]!) {
       sites.push(i);
-      pools.push(pool);
+      poolOf.push(pool);
     }
   }
-  const n = sites.length;
-  const raw = emptyPlan(task, table, nowS, n);
-  raw.removedByFilter = probe.removedByFilter;
-  raw.samples = probe.samples;
-  raw.siteCount = siteCount;
-  for (let c = 0; c < n; c++) {
-    raw.site[c] = sites[c]!;
-    raw.pool[c] = pools[c]!;
-    raw.itKw[c] = itKwAt(task, table, sites[c]!, pools[c]!);
+  const plan = newPlan(task, origin, table, nowS, sites.length);
+  plan.removedByFilter = removedByFilter;
+  plan.samples = samples;
+  plan.siteCount = siteCount;
+  for (let c = 0; c < sites.length; c++) {
+    plan.site[c] = sites[c]!;
+    plan.pool[c] = poolOf[c]!;
+    plan.itKw[c] = itKwAt(task, table, sites[c]!, poolOf[c]!);
   }
-  fillColumns(raw, table, w);
-  // best bound first; ties by site then pool so the walk order is a pure function of the input
-  const order = Array.from({ length: n }, (_, c) => c).sort(
-    (a, b) => raw.lb[a]! - raw.lb[b]! || raw.site[a]! - raw.site[b]! || raw.pool[a]! - raw.pool[b]!,
-  );
-  const sorted = emptyPlan(task, table, nowS, n);
-  sorted.removedByFilter = raw.removedByFilter;
-  sorted.samples = raw.samples;
-  sorted.siteCount = siteCount;
-  for (let j = 0; j < n; j++) {
-    const c = order[j]!;
-    sorted.site[j] = raw.site[c]!;
-    sorted.pool[j] = raw.pool[c]!;
-    sorted.itKw[j] = raw.itKw[c]!;
-    sorted.lb[j] = raw.lb[c]!;
-  }
-  for (const [name, col] of Object.entries(raw.cols)) {
-    const out = new Float64Array(n);
-    for (let j = 0; j < n; j++) out[j] = col[order[j]!]!;
-    sorted.cols[name] = out;
-  }
-  return sorted;
+  return finish(plan, table, w);
 }
 
 /** A one-candidate plan for scoring a given (task, site, pool) with no filtering — the same arithmetic as the walk. */
@@ -188,24 +286,27 @@ export function candidatePlan(
   w: Weighting,
   nowS: number,
 ): ClassPlan {
-  const plan = emptyPlan(task, table, nowS, 1);
+  const plan = newPlan(task, originOf(task, table), table, nowS, 1);
   plan.site[0] = site;
   plan.pool[0] = pool;
   plan.itKw[0] = itKwAt(task, table, site, pool);
   plan.siteCount = 1;
-  fillColumns(plan, table, w);
-  return plan;
+  return finish(plan, table, w);
 }
 
-export function taskEnv(task: Task, plan: ClassPlan, table: SiteTable, nowS: number): TaskEnv {
-  return {
+export function taskEnv(task: Task, plan: ClassPlan, table: SiteTable, nowS: number, w: Weighting): TaskEnv {
+  const env: TaskEnv = {
     task,
     plan,
     table,
     readyS: Math.max(nowS, task.earliestStartS),
     durationS: task.durationS,
     computeShare: computeShare(task.resources, task.durationS, task.dataGb, table),
+    fixedScalars: new Float64Array(plan.fixedB.length),
   };
+  let j = 0;
+  for (const p of w.fixedPlugins) if (p.affine!.b !== undefined) env.fixedScalars[j++] = p.affine!.scalar!(env);
+  return env;
 }
 
 /**

@@ -205,19 +205,49 @@ export class ReservationBook implements CapacityView {
     return true;
   }
 
+  shareAt(site: number, need: TaskResources, gpuPool: number, atS: number): number {
+    // the peak over [atS, atS] is the row covering atS: the scan below stops after it
+    return this.peakShare(site, need, gpuPool, atS, atS);
+  }
+
   peakShare(site: number, need: TaskResources, gpuPool: number, startS: number, endS: number): number {
     const l = this.line(site);
-    if (!this.sparse(l, need, gpuPool)) return Number.POSITIVE_INFINITY;
-    const dims = this.dimScratch;
-    const amts = this.amtScratch;
-    let share = 0;
-    for (let k = 0; k < dims.length; k++) {
-      const d = dims[k]!;
-      const cap = l.cap[d]!;
-      if (cap <= 0) return Number.POSITIVE_INFINITY;
-      const s = (l.peak(d, startS, endS) + amts[k]!) / cap;
-      if (s > share) share = s;
+    const D = l.dims;
+    const cap = l.cap;
+    const nc = need.cpuCores;
+    const nm = need.memoryGb;
+    const nh = need.hpcNodes;
+    const ns = need.storageTb;
+    const ng = need.gpus;
+    const gd = GPU0 + gpuPool;
+    if (ng > 0 && (gpuPool < 0 || gd >= D)) return Number.POSITIVE_INFINITY;
+    if ((nc > 0 && cap[CPU]! <= 0) || (nm > 0 && cap[MEM]! <= 0) || (nh > 0 && cap[HPC]! <= 0)) {
+      return Number.POSITIVE_INFINITY;
     }
+    if ((ns > 0 && cap[STORAGE]! <= 0) || (ng > 0 && cap[gd]! <= 0)) return Number.POSITIVE_INFINITY;
+    // one pass over the rows covering [startS, endS), every needed resource at once
+    let pc = 0;
+    let pm = 0;
+    let ph = 0;
+    let ps = 0;
+    let pg = 0;
+    const rows = l.rows;
+    const times = l.times;
+    const first = l.rowAt(startS);
+    for (let r = first < 0 ? 0 : first; r < l.n && (r === first || times[r]! < endS); r++) {
+      const base = r * D;
+      if (nc > 0 && rows[base + CPU]! > pc) pc = rows[base + CPU]!;
+      if (nm > 0 && rows[base + MEM]! > pm) pm = rows[base + MEM]!;
+      if (nh > 0 && rows[base + HPC]! > ph) ph = rows[base + HPC]!;
+      if (ns > 0 && rows[base + STORAGE]! > ps) ps = rows[base + STORAGE]!;
+      if (ng > 0 && rows[base + gd]! > pg) pg = rows[base + gd]!;
+    }
+    let share = 0;
+    if (nc > 0) share = Math.max(share, (pc + nc) / cap[CPU]!);
+    if (nm > 0) share = Math.max(share, (pm + nm) / cap[MEM]!);
+    if (nh > 0) share = Math.max(share, (ph + nh) / cap[HPC]!);
+    if (ns > 0) share = Math.max(share, (ps + ns) / cap[STORAGE]!);
+    if (ng > 0) share = Math.max(share, (pg + ng) / cap[gd]!);
     return share;
   }
 

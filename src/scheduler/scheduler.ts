@@ -14,8 +14,8 @@ import { type CapacityView, fitsShare } from './capacity.js';
 import { placedExplanation, unplacedReason } from './explain.js';
 import { breakdown, weightedStatic, weightedTotal } from './objective.js';
 import { type AssignmentResult, type SolveOptions, solveAssignment } from './optimal/index.js';
-import { buildPlan, classKey, startTimes, taskEnv, type Weighting, weightingOf } from './plan.js';
-import { DYNAMIC_SCORES, FILTER_PLUGINS } from './plugins/index.js';
+import { buildPlan, classKey, PlanCache, startTimes, taskEnv, type Weighting, weightingOf } from './plan.js';
+import { FILTER_PLUGINS } from './plugins/index.js';
 import { priorityQueueOrder } from './plugins/queue-order.js';
 import type { ClassPlan, FilterContext, TaskEnv } from './plugins/types.js';
 import { profileFor } from './profiles/index.js';
@@ -78,6 +78,7 @@ export class Scheduler {
   private readonly w: Weighting;
   private walker: Walker;
   private readonly plans = new Map<string, ClassPlan>();
+  private cache: PlanCache;
   private planEpoch = Number.NaN;
   private readonly queues = new TenantQueues(priorityQueueOrder);
   private readonly held = new Map<string, Held>();
@@ -88,6 +89,8 @@ export class Scheduler {
   private readonly maxBatchTasks: number;
   /** The last HiGHS cycle's solver figures. */
   lastBatch: BatchReport | undefined;
+  private readonly counters = { plans: 0, walks: 0, visited: 0 };
+  private forgotAtS = Number.NEGATIVE_INFINITY;
 
   constructor(opts: SchedulerOptions) {
     if (!opts || typeof opts !== 'object') throw invalid('options', 'must be an object');
@@ -111,7 +114,8 @@ export class Scheduler {
       return i;
     });
     this.bySite = opts.world.sites.map(() => new Set<string>());
-    this.w = weightingOf(this.profile, DYNAMIC_SCORES);
+    this.w = weightingOf(this.profile);
+    this.cache = new PlanCache(this.table);
     this.walker = new Walker(this.table, this.capacity, this.w, this.capIndex);
   }
 
@@ -153,6 +157,7 @@ export class Scheduler {
       throw new DomainError('conflict', `task '${task.id}' is already queued or placed`);
     }
     const now = this.now();
+    if (opts.reserve) this.forgetPast(now);
     const d = this.decide(task, now);
     if (!d.ok) return d.unplaced;
     const p = this.toPlacement(task, d.env, d.top, now);
@@ -221,6 +226,11 @@ export class Scheduler {
     return this.lastWhy.get(taskId);
   }
 
+  /** Work done so far: task classes planned, walks, candidates visited (for benchmarks and metrics). */
+  stats(): { plans: number; walks: number; visited: number } {
+    return { ...this.counters };
+  }
+
   /** Placed and unfinished tasks of a tenant. */
   activeCount(tenantId: string): number {
     return this.active.get(tenantId) ?? 0;
@@ -235,7 +245,7 @@ export class Scheduler {
     validateTask(task, this.table.index);
     const now = this.now();
     const plan = this.planFor(task, now);
-    const env = taskEnv(task, plan, this.table, now);
+    const env = taskEnv(task, plan, this.table, now, this.w);
     const ctx: FilterContext = {
       table: this.table,
       origin: plan.origin,
@@ -262,10 +272,18 @@ export class Scheduler {
     this.table = new SiteTable(this.world);
     this.table.status.set(status);
     this.walker = new Walker(this.table, this.capacity, this.w, this.capIndex);
+    this.cache = new PlanCache(this.table);
     this.plans.clear();
   }
 
   // ---- cycles -----------------------------------------------------------------
+
+  /** Let the capacity view drop history, at most once a simulated minute. */
+  private forgetPast(now: number): void {
+    if (now - this.forgotAtS < 60) return;
+    this.forgotAtS = now;
+    this.capacity.forgetBefore?.(now);
+  }
 
   private now(): number {
     const now = this.clock.nowS();
@@ -310,7 +328,7 @@ export class Scheduler {
 
   private greedyCycle(): CycleResult {
     const now = this.now();
-    this.capacity.forgetBefore?.(now);
+    this.forgetPast(now);
     const placed: Placement[] = [];
     const waiting: Unplaced[] = [];
     const memo = new Map<string, { readyS: number; durationS: number; unplaced: Unplaced }>();
@@ -340,7 +358,7 @@ export class Scheduler {
 
   private async batchCycle(): Promise<CycleResult> {
     const now = this.now();
-    this.capacity.forgetBefore?.(now);
+    this.forgetPast(now);
     const placed: Placement[] = [];
     const waiting: Unplaced[] = [];
     // fair share and tenant limits pick the batch: each tenant up to its remaining allowance
@@ -448,13 +466,15 @@ export class Scheduler {
     const epoch = Math.floor(now / PLAN_EPOCH_S);
     if (epoch !== this.planEpoch || this.plans.size >= MAX_PLANS) {
       this.plans.clear();
+      this.cache.clear();
       this.planEpoch = epoch;
     }
     const key = classKey(task);
     let plan = this.plans.get(key);
     if (!plan) {
-      plan = buildPlan(task, this.table, this.profile, this.w, now);
+      plan = buildPlan(task, this.cache, this.profile, this.w, now);
       this.plans.set(key, plan);
+      this.counters.plans++;
     }
     return plan;
   }
@@ -462,7 +482,7 @@ export class Scheduler {
   /** Static part of a decision (plan, env, start times, deadline): what a batch needs per task. */
   private decideStatic(task: Task, now: number): BatchItem | { unplaced: Unplaced } {
     const plan = this.planFor(task, now);
-    const env = taskEnv(task, plan, this.table, now);
+    const env = taskEnv(task, plan, this.table, now, this.w);
     if (task.deadlineS !== null && env.readyS + env.durationS > task.deadlineS) {
       return { unplaced: this.deadlineUnplaced(task, plan, env) };
     }
@@ -487,6 +507,8 @@ export class Scheduler {
       }
     }
     const r = this.walker.walk(env, starts);
+    this.counters.walks++;
+    this.counters.visited += r.visited;
     if (r.top.length > 0) return { ok: true, env, top: r.top };
     const unplaced = this.unplaced(task, env.plan, r.removedByFilter, r.samples);
     if (memo && single) {
@@ -536,40 +558,63 @@ export class Scheduler {
     return this.unplaced(task, plan, removed, samples);
   }
 
+  /**
+   * The decision as a Placement. The winner's breakdown is computed now; the
+   * runners-up's breakdowns and the sentence when first read (most placements
+   * are never looked at), from values fixed at decision time.
+   */
   private toPlacement(task: Task, env: TaskEnv, top: Choice[], now: number): Placement {
     const best = top[0]!;
     const site = this.table.sites[best.site]!;
-    const score = breakdown(env, best.cand, best.startS, best.share, this.w);
-    const runnersUp: RunnerUp[] = [];
-    for (let k = 1; k < top.length; k++) {
-      const c = top[k]!;
-      runnersUp.push({
-        siteId: this.table.sites[c.site]!.id,
+    const w = this.w;
+    const score = breakdown(env, best.cand, best.startS, best.share, w, best.total);
+    const table = this.table;
+    const profile = this.profile;
+    let runnersUp: RunnerUp[] | undefined;
+    let explanation: string | undefined;
+    const getRunnersUp = (): RunnerUp[] =>
+      (runnersUp ??= top.slice(1).map((c) => ({
+        siteId: table.sites[c.site]!.id,
         startS: c.startS,
-        score: breakdown(env, c.cand, c.startS, c.share, this.w),
-      });
-    }
-    const r = top[1];
-    const explanation = placedExplanation({
-      site,
-      startS: best.startS,
-      readyS: env.readyS,
-      profile: this.profile.name,
-      score,
-      weights: this.profile.weights,
-      runnerUp: r ? { site: this.table.sites[r.site]!, score: runnersUp[0]!.score } : undefined,
-      eligibleSites: env.plan.siteCount,
-      removedByFilter: env.plan.removedByFilter,
-    });
+        score: breakdown(env, c.cand, c.startS, c.share, w, c.total),
+      })));
+    const getExplanation = (): string => {
+      if (explanation === undefined) {
+        const r = top[1];
+        explanation = placedExplanation({
+          site,
+          startS: best.startS,
+          readyS: env.readyS,
+          profile: profile.name,
+          score,
+          weights: profile.weights,
+          runnerUp: r ? { site: table.sites[r.site]!, score: getRunnersUp()[0]!.score } : undefined,
+          eligibleSites: env.plan.siteCount,
+          removedByFilter: env.plan.removedByFilter,
+        });
+      }
+      return explanation;
+    };
+    // enumerable accessors: JSON, spread and structuredClone see plain values
     return {
       taskId: task.id,
       siteId: site.id,
       startS: best.startS,
       endS: best.startS + task.durationS,
-      profile: this.profile.name,
+      profile: profile.name,
       score,
-      runnersUp,
-      explanation,
+      get runnersUp() {
+        return getRunnersUp();
+      },
+      set runnersUp(v: RunnerUp[]) {
+        runnersUp = v;
+      },
+      get explanation() {
+        return getExplanation();
+      },
+      set explanation(v: string) {
+        explanation = v;
+      },
       decidedAtS: now,
     };
   }

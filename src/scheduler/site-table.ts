@@ -36,6 +36,7 @@ export class SiteTable {
   readonly index: WorldIndex;
   /** 1 for sites on the eastern side of 东数西算. */
   readonly east: Uint8Array;
+  readonly pue: Float64Array;
   /** Live status code per site (the scheduler's own copy: failures flip it). */
   readonly status: Uint8Array;
   readonly refPrices: ReferencePrices;
@@ -47,6 +48,7 @@ export class SiteTable {
     this.n = world.sites.length;
     this.index = new WorldIndex(world);
     this.east = Uint8Array.from(world.sites, (s) => (s.side === 'east' ? 1 : 0));
+    this.pue = Float64Array.from(world.sites, (s) => s.pue);
     this.status = Uint8Array.from(world.sites, (s, i) => STATUS_CODE[checkStatus(s.status, `sites[${i}].status`)]);
     const max = (f: (s: Site) => number) => world.sites.reduce((m, s) => Math.max(m, f(s)), 0);
     this.refPrices = {

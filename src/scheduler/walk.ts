@@ -8,9 +8,9 @@
  */
 import type { Rejection } from '../domain/placement.js';
 import { type CapacityView, fitsShare } from './capacity.js';
-import { weightedStatic, weightedTotal } from './objective.js';
+import { fixedSum, timedSum, weightedTotal } from './objective.js';
 import type { Weighting } from './plan.js';
-import { SAMPLES_PER_FILTER } from './plan.js';
+import { nextInOrder, SAMPLES_PER_FILTER } from './plan.js';
 import { capacityFilter } from './plugins/capacity.js';
 import { siteHealthFilter } from './plugins/site-health.js';
 import type { TaskEnv } from './plugins/types.js';
@@ -94,7 +94,16 @@ export class Walker {
     const stamp = ++this.stamp;
     let unhealthy = 0;
     let visited = 0;
-    for (let c = 0; c < plan.n; c++) {
+    const shareAt = cap.shareAt?.bind(cap);
+    const single = starts.length === 1;
+    const dyn = this.w.dynamicPlugins;
+    const dynW = this.w.dynamicWeights;
+    const mono = this.w.timedPlugins.filter((p) => p.monotoneInStart);
+    const monoW = Float64Array.from(
+      this.w.timedPlugins.flatMap((p, k) => (p.monotoneInStart ? [this.w.timedWeights[k]!] : [])),
+    );
+    for (let pos = 0; pos < plan.n; pos++) {
+      const c = nextInOrder(plan, pos);
       const worst = top.length === TOP_K ? top[TOP_K - 1]!.total : Number.POSITIVE_INFINITY;
       if (prune && plan.lb[c]! > worst + BOUND_SLACK) break;
       visited++;
@@ -108,20 +117,53 @@ export class Walker {
       }
       const pool = plan.pool[c]!;
       const ci = this.capIndex[s]!;
-      let best: Choice | null = null;
+      const fixed = fixedSum(env, c, this.w);
+      // exact fixed parts + the class bound of the timed ones: a cheap per-task bound before carbon and capacity
+      if (fixed + plan.timedLb[c]! > worst + BOUND_SLACK) continue;
+      let bestTotal = Number.POSITIVE_INFINITY;
+      let bestStatic = 0;
+      let bestStart = 0;
+      let bestShare = 0;
+      const flat = fixed + plan.timedLbFlat[c]!;
       for (let k = 0; k < starts.length; k++) {
         const st = starts[k]!;
-        const partial = weightedStatic(env, c, st, this.w);
+        if (!single) {
+          // the parts that only grow with the start, exactly, plus bounds of the rest: past this, later starts only lose
+          let low = flat;
+          for (let m = 0; m < mono.length; m++) low += monoW[m]! * mono[m]!.part(env, c, st, 0);
+          if (low > worst + BOUND_SLACK || low > bestTotal + BOUND_SLACK) break;
+        }
+        const partial = timedSum(env, c, st, fixed, this.w);
         // the dynamic parts only add: a static total above the bar cannot win
-        if (partial > worst || (best !== null && partial >= best.total)) continue;
+        if (partial > worst || partial >= bestTotal) continue;
+        if (shareAt && worst !== Number.POSITIVE_INFINITY) {
+          // load now is a floor of the peak over the run: a cheap look before the full check
+          const floor = shareAt(ci, need, pool, st);
+          let low = partial;
+          for (let d = 0; d < dyn.length; d++) low += dynW[d]! * dyn[d]!.part(env, c, st, floor);
+          if (low > worst || (!single && low >= bestTotal)) continue;
+        }
         const share = cap.peakShare(ci, need, pool, st, st + dur);
         if (!fitsShare(share)) continue;
         const total = weightedTotal(env, c, st, partial, share, this.w);
-        if (best === null || total < best.total) {
-          best = { cand: c, site: s, pool, startS: st, total, staticTotal: partial, share };
+        if (total < bestTotal) {
+          bestTotal = total;
+          bestStatic = partial;
+          bestStart = st;
+          bestShare = share;
         }
       }
-      if (best !== null) offer(top, best);
+      if (bestTotal !== Number.POSITIVE_INFINITY) {
+        offer(top, {
+          cand: c,
+          site: s,
+          pool,
+          startS: bestStart,
+          total: bestTotal,
+          staticTotal: bestStatic,
+          share: bestShare,
+        });
+      }
     }
     if (top.length > 0) return { top, removedByFilter: {}, samples: [], visited };
     return { top, ...this.whyNone(env, starts, unhealthy), visited };

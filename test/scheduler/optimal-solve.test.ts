@@ -256,3 +256,58 @@ describe('bad input names the field', () => {
     await bad(() => {}, 'capacityPrices[1]', { capacityPrices: Float64Array.from([0, -1]) });
   });
 });
+
+describe('big batches', () => {
+  it('learns capacity prices from a sample and stays valid (2,000 tasks × 30 sites)', async () => {
+    // every task's cheapest sites are the same few (shared price levels), so capacity binds there
+    const tasks = 2000;
+    const sites = 30;
+    let seed = 12345;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const level = Array.from({ length: sites }, () => 0.5 + rand());
+    const demand = Float64Array.from({ length: tasks * 2 }, (_, i) =>
+      i % 2 === 0 ? 1 + Math.floor(rand() * 16) : rand() < 0.2 ? 1 : 0,
+    );
+    const totalCores = demand.reduce((a, d, i) => (i % 2 === 0 ? a + d : a), 0);
+    const totalGpus = demand.reduce((a, d, i) => (i % 2 === 1 ? a + d : a), 0);
+    const capacity = Float64Array.from({ length: sites * 2 }, (_, i) =>
+      i % 2 === 0 ? Math.floor(totalCores / 0.9 / sites) : Math.floor(totalGpus / 0.9 / sites),
+    );
+    const candidates = Array.from({ length: tasks }, (_, t) => {
+      const site = Int32Array.from({ length: sites }, (_, s) => s);
+      const cost = Float64Array.from(site, (s) => Math.round(100 * demand[t * 2]! * level[s]! * (0.9 + 0.2 * rand())));
+      return { site, cost };
+    });
+    const p: AssignmentProblem = {
+      taskCount: tasks,
+      siteCount: sites,
+      resources: ['cpuCores', 'gpus'],
+      demand,
+      capacity,
+      candidates,
+      unassignedCost: 100_000,
+    };
+    const r = await solveAssignment(p, { relaxOnly: true, timeLimitS: 30 });
+    assert.ok(evaluateAssignment(p, r.assignment).feasible);
+    assert.ok(r.objective <= evaluateAssignment(p, greedyAssign(p)).objective);
+    assert.ok(r.capacityPrices, 'prices learned');
+    assert.ok(r.variables < tasks * 8, `priced pruning keeps the model small, got ${r.variables} columns`);
+    assert.ok(r.fullLowerBound <= r.objective);
+    assert.ok(r.mipGap < 0.05, `gap ${r.mipGap}`);
+  });
+});
+
+describe('memory guard', () => {
+  it('refuses a model HiGHS cannot hold in its 2 GiB heap, naming taskCount', async () => {
+    const { assertModelFits, estimateHeapBytes } = await import('../../src/scheduler/optimal/memory-guard.js');
+    assert.doesNotThrow(() => assertModelFits(110_000, 330_000, true));
+    assert.ok(estimateHeapBytes(110_000, 330_000, true) > estimateHeapBytes(110_000, 330_000, false));
+    assert.throws(
+      () => assertModelFits(2_000_000, 6_000_000, false),
+      (err: unknown) => err instanceof DomainError && err.code === 'payload_too_large' && err.field === 'taskCount',
+    );
+  });
+});

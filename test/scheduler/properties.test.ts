@@ -17,7 +17,6 @@ import type { Task } from '../../src/domain/task.js';
 import { unassignedCostOf } from '../../src/scheduler/batch.js';
 import { staticObjective } from '../../src/scheduler/objective.js';
 import { weightingOf } from '../../src/scheduler/plan.js';
-import { DYNAMIC_SCORES } from '../../src/scheduler/plugins/index.js';
 import { profileFor } from '../../src/scheduler/profiles/index.js';
 import type { Profile } from '../../src/scheduler/profiles/profile.js';
 import { ReservationBook } from '../../src/scheduler/reservation-book.js';
@@ -217,7 +216,7 @@ describe('scheduler properties', () => {
           });
           for (const t of tasks) sched.submit(t);
           const { placed, waiting } = await sched.cycleAsync();
-          const w = weightingOf(greedyProfile, DYNAMIC_SCORES);
+          const w = weightingOf(greedyProfile);
           const sum = placed.reduce((a, p) => a + staticObjective(p.score, greedyProfile), 0);
           return { value: sum + unassignedCostOf(w) * waiting.length, status: sched.lastBatch?.status };
         };

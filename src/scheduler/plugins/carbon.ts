@@ -11,14 +11,16 @@ import type { ScorePlugin } from './types.js';
 export const carbonScore: ScorePlugin = {
   name: 'carbon',
   describe: 'grid carbon of the run (PUE, grid factor, green share, hour)',
+  timing: 'start',
   prepare(plan, table) {
     const refKw = itPowerKw(plan.shape.resources, GPU_REF_POWER_W);
     const k = new Float64Array(plan.n);
     const low = new Float64Array(plan.n);
+    const minimum = table.intensity.minimums(plan.horizonStartS, plan.horizonEndS);
     for (let c = 0; c < plan.n; c++) {
       const site = plan.site[c]!;
-      k[c] = refKw > 0 ? ((plan.itKw[c]! / refKw) * (table.sites[site]!.pue / PUE_REF)) / INTENSITY_REF_G_PER_KWH : 0;
-      low[c] = Math.min(1, k[c]! * table.intensity.min(site, plan.horizonStartS, plan.horizonEndS));
+      k[c] = refKw > 0 ? ((plan.itKw[c]! / refKw) * (table.pue[site]! / PUE_REF)) / INTENSITY_REF_G_PER_KWH : 0;
+      low[c] = Math.min(1, k[c]! * minimum[site]!);
     }
     plan.cols.carbonK = k;
     plan.cols.carbonLow = low;

@@ -8,6 +8,7 @@ export const complianceFilter: FilterPlugin = {
   name: 'compliance',
   stage: 'static',
   describe: 'important and core data only at compliant sites',
+  key: (task) => (task.dataClass === 'general' ? 'general' : 'protected'),
   check(task, site) {
     if (task.dataClass === 'general' || site.compliant) return null;
     return `site has an open compliance case; ${task.dataClass} data is barred`;

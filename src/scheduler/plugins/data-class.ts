@@ -9,6 +9,7 @@ export const dataClassFilter: FilterPlugin = {
   name: 'data-class',
   stage: 'static',
   describe: 'core data stays in its home region',
+  key: (task, origin) => (task.dataClass === 'core' ? `${origin.id}|${task.allowedHubs.join(',')}` : 'any'),
   check(task, site, _i, ctx) {
     if (task.dataClass !== 'core') return null;
     const hub = ctx.table.index.regionHubOfSite(site);

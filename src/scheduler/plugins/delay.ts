@@ -8,6 +8,8 @@ import type { ScorePlugin } from './types.js';
 export const delayScore: ScorePlugin = {
   name: 'delay',
   describe: 'waiting past the earliest possible start',
+  timing: 'start',
+  monotoneInStart: true,
   part(env, _c, startS) {
     return Math.min(1, Math.max(0, startS - env.readyS) / DELAY_REF_S);
   },

@@ -47,6 +47,10 @@ export const SCORE_PLUGINS: Readonly<Record<string, ScorePlugin>> = Object.freez
 
 export const SCORE_NAMES: readonly string[] = Object.freeze(Object.keys(SCORE_PLUGINS));
 /** Parts that depend on capacity already booked, known only after the capacity check. */
-export const DYNAMIC_SCORES: ReadonlySet<string> = new Set(['loadBalance']);
+export const DYNAMIC_SCORES: ReadonlySet<string> = new Set(
+  Object.values(SCORE_PLUGINS)
+    .filter((p) => p.timing === 'capacity')
+    .map((p) => p.name),
+);
 
 export type { ClassPlan, FilterContext, FilterPlugin, ScorePlugin, TaskEnv } from './types.js';

@@ -5,6 +5,7 @@ export const latencySlaFilter: FilterPlugin = {
   name: 'latency-sla',
   stage: 'static',
   describe: 'round trip from the origin within the SLA',
+  key: (task, origin) => (task.latencySlaMs === null ? 'none' : `${origin.id}|${task.latencySlaMs}`),
   check(task, _site, i, ctx) {
     const sla = task.latencySlaMs;
     if (sla === null) return null;

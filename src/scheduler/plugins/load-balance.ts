@@ -1,17 +1,36 @@
 /**
  * Score: spread the load — the highest share of any resource the task uses
  * that would be in use at the site over the run once it is placed (kube's
- * LeastAllocated). The only part that depends on what others booked.
+ * LeastAllocated). The only part that depends on what others booked; its
+ * bound is the task's own share of an empty site.
  */
 import type { ScorePlugin } from './types.js';
 
 export const loadBalanceScore: ScorePlugin = {
   name: 'loadBalance',
   describe: 'share of the site in use after placing',
+  timing: 'capacity',
+  prepare(plan, table) {
+    const need = plan.shape.resources;
+    const col = new Float64Array(plan.n);
+    for (let c = 0; c < plan.n; c++) {
+      const cap = table.sites[plan.site[c]!]!.capacity;
+      const pool = plan.pool[c]!;
+      let share = 0;
+      // the same quotients the reservation book forms (need / capacity), on an empty site
+      if (need.cpuCores > 0) share = Math.max(share, need.cpuCores / cap.cpuCores);
+      if (need.memoryGb > 0) share = Math.max(share, need.memoryGb / cap.memoryGb);
+      if (need.hpcNodes > 0) share = Math.max(share, need.hpcNodes / cap.hpcNodes);
+      if (need.storageTb > 0) share = Math.max(share, need.storageTb / cap.storageTb);
+      if (need.gpus > 0 && pool >= 0) share = Math.max(share, need.gpus / cap.gpus[pool]!.count);
+      col[c] = Math.min(1, share);
+    }
+    plan.cols.loadBalanceEmpty = col;
+  },
   part(_env, _c, _startS, share) {
     return Math.min(1, share);
   },
-  bound() {
-    return 0;
+  bound(plan, c) {
+    return plan.cols.loadBalanceEmpty![c]!;
   },
 };

@@ -42,6 +42,7 @@ export function computeShare(need: TaskResources, durationS: number, dataGb: num
 export const priceScore: ScorePlugin = {
   name: 'price',
   describe: 'compute and data-movement cost',
+  timing: 'fixed',
   prepare(plan, table) {
     const need = plan.shape.resources;
     const refRate = referenceRateFenPerHour(need, table.refPrices);
@@ -55,10 +56,12 @@ export const priceScore: ScorePlugin = {
     }
     plan.cols.priceCompute = rc;
     plan.cols.priceMoved = rm;
+    // part = moved + share × (compute − moved): the compute/data mix of the task's own reference cost
+    plan.cols.priceSpread = rc.map((x, c) => x - rm[c]!);
   },
+  affine: { a: 'priceMoved', b: 'priceSpread', scalar: (env) => env.computeShare },
   part(env, c) {
-    const a = env.computeShare;
-    return a * env.plan.cols.priceCompute![c]! + (1 - a) * env.plan.cols.priceMoved![c]!;
+    return env.plan.cols.priceMoved![c]! + env.computeShare * env.plan.cols.priceSpread![c]!;
   },
   bound(plan, c) {
     const rc = plan.cols.priceCompute![c]!;

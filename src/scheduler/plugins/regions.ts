@@ -8,6 +8,7 @@ export const regionsFilter: FilterPlugin = {
   name: 'regions',
   stage: 'static',
   describe: 'allowed hubs and 结对子 pairing',
+  key: (task, origin) => `${task.allowedHubs.join(',')}|${task.pairedOnly ? origin.id : '-'}`,
   check(task, site, _i, ctx) {
     const hub = ctx.table.index.regionHubOfSite(site);
     if (task.allowedHubs.length > 0 && (hub === null || !task.allowedHubs.includes(hub))) {

@@ -7,6 +7,11 @@ import type { Site } from '../../domain/site.js';
 import type { TaskResources } from '../../domain/task.js';
 import type { FilterPlugin } from './types.js';
 
+/** The resource shape as a cache key. */
+export function shapeKey(r: TaskResources): string {
+  return `${r.cpuCores},${r.memoryGb},${r.gpus},${r.gpuModel ?? '-'},${r.minGpuFp16Tflops ?? '-'},${r.hpcNodes},${r.storageTb}`;
+}
+
 /** GPU pools of the site a task may use (indices into site.capacity.gpus); [-1] when it needs no GPU. */
 export function matchingPools(need: TaskResources, site: Site): number[] {
   if (need.gpus <= 0) return [-1];
@@ -30,6 +35,7 @@ export const resourceFitFilter: FilterPlugin = {
   name: 'resource-fit',
   stage: 'static',
   describe: 'compute of the right kind and size',
+  key: (task) => shapeKey(task.resources),
   check(task, site) {
     const need = task.resources;
     const c = site.capacity;

@@ -28,6 +28,11 @@ export interface FilterPlugin {
    */
   stage: 'static' | 'dynamic';
   describe: string;
+  /**
+   * Static filters: the task fields (and origin) the verdict depends on, as a
+   * cache key — tasks of many classes share one pass/fail mask over the sites.
+   */
+  key?(task: Task, origin: OriginInfo): string;
   /** null when the site passes; otherwise a short reason with the figures. */
   check(task: Task, site: Site, siteIndex: number, ctx: FilterContext): string | null;
 }
@@ -45,14 +50,29 @@ export interface ClassPlan {
   rtt: Float64Array;
   n: number;
   site: Int32Array;
-  /** GPU pool index per candidate, -1 when the task needs no GPU. */
+  /** GPU pool index per candidate, -1 when the task needs no GPU. Candidates are in (site, pool) order. */
   pool: Int16Array;
   /** IT power of one run at each candidate, kW (the pool's board power counts). */
   itKw: Float64Array;
   /** Per-candidate columns filled by score plugins (static numbers of the class). */
   cols: Record<string, Float64Array>;
-  /** Weighted lower bound of the score, ascending. */
+  /** Weighted lower bound of each candidate's score. */
   lb: Float64Array;
+  /** Weighted lower bound of the start-dependent parts alone (added to the exact fixed parts per task). */
+  timedLb: Float64Array;
+  /** The same without the parts that are monotone in the start (those are added exactly, start by start). */
+  timedLbFlat: Float64Array;
+  /** Σ weight × a of the affine fixed parts, and the weighted b columns (one per task scalar). */
+  fixedA: Float64Array;
+  fixedB: Float64Array[];
+  /**
+   * Candidates by ascending (lb, candidate), sorted lazily: `order[0..sorted)`
+   * is final, the rest wait in a binary heap (walks rarely go deep).
+   */
+  order: Int32Array;
+  sorted: number;
+  heap: Int32Array;
+  heapSize: number;
   /** Sites removed by each static filter, and a few examples. */
   removedByFilter: Record<string, number>;
   samples: { siteId: string; filter: string; reason: string }[];
@@ -73,13 +93,32 @@ export interface TaskEnv {
   durationS: number;
   /** Share of the reference cost that is compute (vs data movement), 0..1. */
   computeShare: number;
+  /** The task scalars of the affine fixed parts, in the order of plan.fixedB. */
+  fixedScalars: Float64Array;
 }
 
 export interface ScorePlugin {
   name: string;
   describe: string;
+  /**
+   * What the part depends on besides the class: 'fixed' — the task only;
+   * 'start' — also the start time (carbon, delay); 'capacity' — also what is
+   * booked (load balance; known only after the capacity check).
+   */
+  timing: 'fixed' | 'start' | 'capacity';
+  /**
+   * 'start' parts only: the part is cheap and never decreases with the start
+   * time (delay), so the walk uses it exactly to stop trying later starts.
+   */
+  monotoneInStart?: boolean;
   /** Fill this plugin's static per-candidate columns of a new class plan. */
   prepare?(plan: ClassPlan, table: SiteTable): void;
+  /**
+   * 'fixed' parts as an affine form the walk sums without calling the plugin:
+   * part(env, c) = cols[a][c] + scalar(env) × cols[b][c] — and part() must
+   * compute exactly that.
+   */
+  affine?: { a: string; b?: string; scalar?: (env: TaskEnv) => number };
   /** Normalised part in [0,1], lower is better, of candidate c starting at startS; share = peak capacity share after placing. */
   part(env: TaskEnv, c: number, startS: number, share: number): number;
   /** A value ≤ part() for every task of the class and every run inside the plan's horizon. */

@@ -1,0 +1,345 @@
+/**
+ * Scheduler benchmark: `npm run bench -- scheduler`. Prints one JSON object.
+ *
+ * 1. decisionsPerSecond — greedy `balanced` decisions (filter, score, reserve,
+ *    explanation) for 100,000 tasks arriving over three days on 1,000 sites
+ *    (the 45 shipped sites plus 955 variants of them around the same cities),
+ *    on one core, with the national fibre network and hourly grid profiles.
+ * 2. highsBatchSeconds — one `optimal` cycle of 10,000 tasks on 100 sites.
+ * 3. gapToOptimal — for each greedy policy, on a fixed seeded batch of 2,000
+ *    tasks on 100 sites: (greedy − optimum) / optimum of that policy's own
+ *    objective (static parts; unplaced tasks cost the penalty), the optimum
+ *    from HiGHS with the policy's weights.
+ *
+ * Options: --sites N --tasks N (part 1), --batch-tasks N --batch-sites N (part 2),
+ * --gap-tasks N (part 3), --seed N, --only decisions|highs|gap.
+ */
+import { parseArgs } from 'node:util';
+import { ManualClock } from '../src/domain/clock.js';
+import { Rng } from '../src/domain/rng.js';
+import type { Site } from '../src/domain/site.js';
+import type { DataClass, Task, TaskResources, WorkKind } from '../src/domain/task.js';
+import { unassignedCostOf } from '../src/scheduler/batch.js';
+import { worldFromTopology } from '../src/scheduler/national-world.js';
+import { staticObjective } from '../src/scheduler/objective.js';
+import { weightingOf } from '../src/scheduler/plan.js';
+import { profileFor } from '../src/scheduler/profiles/index.js';
+import type { Profile } from '../src/scheduler/profiles/profile.js';
+import { ReservationBook } from '../src/scheduler/reservation-book.js';
+import { Scheduler } from '../src/scheduler/scheduler.js';
+import type { SchedulerWorld } from '../src/scheduler/world.js';
+import { loadNationalTopology } from '../src/topology/index.js';
+
+const { values: args } = parseArgs({
+  options: {
+    sites: { type: 'string', default: '1000' },
+    tasks: { type: 'string', default: '100000' },
+    'batch-tasks': { type: 'string', default: '10000' },
+    'batch-sites': { type: 'string', default: '100' },
+    'gap-tasks': { type: 'string', default: '2000' },
+    seed: { type: 'string', default: '42' },
+    only: { type: 'string' },
+    scale: { type: 'string' },
+  },
+});
+const SEED = Number(args.seed);
+const T0 = Date.UTC(2026, 10, 24, 0, 0, 0) / 1000;
+const log = (msg: string) => process.stderr.write(`[bench scheduler] ${msg}\n`);
+
+/** The shipped topology plus variants of its sites (same cities, jittered facts), scaled to `n` sites. */
+function world(n: number, rng: Rng, capacityScale: number): SchedulerWorld {
+  const topo = loadNationalTopology();
+  const base = topo.sites;
+  const sites: Site[] = [];
+  for (let i = 0; i < n; i++) {
+    const b = base[i % base.length]!;
+    const s = structuredClone(b);
+    if (i >= base.length) {
+      s.id = `${b.id}-v${i}`;
+      s.name = `${b.name} v${i}`;
+      s.nameZh = `${b.nameZh}·${i}`;
+      s.lat += (rng.next() - 0.5) * 0.4;
+      s.lon += (rng.next() - 0.5) * 0.4;
+      s.pue = Math.round(b.pue * (0.95 + rng.next() * 0.1) * 100) / 100;
+      s.greenShare = Math.min(0.95, b.greenShare * (0.8 + rng.next() * 0.4));
+      const p = s.prices;
+      const jitter = (x: number) => Math.max(1, Math.round(x * (0.85 + rng.next() * 0.3)));
+      p.priceFenPerCoreHour = jitter(p.priceFenPerCoreHour);
+      p.priceFenPerGpuHour = jitter(p.priceFenPerGpuHour);
+      p.priceFenPerHpcNodeHour = jitter(p.priceFenPerHpcNodeHour);
+      p.priceFenPerGbMoved = jitter(p.priceFenPerGbMoved);
+    }
+    const c = s.capacity;
+    const scale = (x: number) => Math.max(0, Math.round(x * capacityScale * (0.5 + rng.next())));
+    c.cpuCores = scale(c.cpuCores);
+    c.memoryGb = c.cpuCores * 4;
+    for (const g of c.gpus) g.count = scale(g.count);
+    c.hpcNodes = scale(c.hpcNodes);
+    c.hpcCoresPerNode = c.hpcNodes > 0 ? c.hpcCoresPerNode || 64 : 0;
+    c.storageTb = scale(c.storageTb);
+    sites.push(s);
+  }
+  topo.sites = sites;
+  return worldFromTopology(topo);
+}
+
+const SHAPES: { kind: WorkKind; r: TaskResources; medianS: number; weight: number }[] = [
+  {
+    kind: 'inference',
+    r: { cpuCores: 4, memoryGb: 16, gpus: 1, hpcNodes: 0, storageTb: 0 },
+    medianS: 1800,
+    weight: 25,
+  },
+  {
+    kind: 'inference',
+    r: { cpuCores: 8, memoryGb: 64, gpus: 2, hpcNodes: 0, storageTb: 0, minGpuFp16Tflops: 140 },
+    medianS: 3600,
+    weight: 10,
+  },
+  {
+    kind: 'training',
+    r: { cpuCores: 32, memoryGb: 256, gpus: 8, hpcNodes: 0, storageTb: 1 },
+    medianS: 8 * 3600,
+    weight: 8,
+  },
+  {
+    kind: 'training',
+    r: { cpuCores: 64, memoryGb: 512, gpus: 8, gpuModel: 'A800', hpcNodes: 0, storageTb: 2 },
+    medianS: 24 * 3600,
+    weight: 4,
+  },
+  {
+    kind: 'rendering',
+    r: { cpuCores: 16, memoryGb: 64, gpus: 1, hpcNodes: 0, storageTb: 0 },
+    medianS: 2 * 3600,
+    weight: 10,
+  },
+  {
+    kind: 'data-processing',
+    r: { cpuCores: 32, memoryGb: 128, gpus: 0, hpcNodes: 0, storageTb: 1 },
+    medianS: 3600,
+    weight: 20,
+  },
+  {
+    kind: 'backup',
+    r: { cpuCores: 2, memoryGb: 8, gpus: 0, hpcNodes: 0, storageTb: 20 },
+    medianS: 4 * 3600,
+    weight: 8,
+  },
+  { kind: 'hpc', r: { cpuCores: 0, memoryGb: 0, gpus: 0, hpcNodes: 16, storageTb: 0 }, medianS: 6 * 3600, weight: 15 },
+];
+const ORIGINS = [
+  'beijing',
+  'shanghai',
+  'guangzhou',
+  'shenzhen',
+  'hangzhou',
+  'nanjing',
+  'suzhou',
+  'chengdu',
+  'chongqing',
+  'wuhan',
+  'xian',
+  'tianjin',
+  'zhengzhou',
+  'changsha',
+  'hefei',
+  'jinan',
+  'qingdao',
+  'fuzhou',
+  'xiamen',
+  'shenyang',
+];
+
+function pickWeighted<T extends { weight: number }>(rng: Rng, items: readonly T[]): T {
+  const total = items.reduce((a, b) => a + b.weight, 0);
+  let x = rng.next() * total;
+  for (const it of items) {
+    x -= it.weight;
+    if (x < 0) return it;
+  }
+  return items[items.length - 1]!;
+}
+
+/** A mixed national workload: interactive inference with SLAs, flexible training and batch work with deadlines. */
+function makeTask(rng: Rng, id: string, atS: number, opts: { flexible: boolean }): Task {
+  const shape = pickWeighted(rng, SHAPES);
+  const durationS = Math.max(60, Math.round(rng.logNormal(shape.medianS, 0.8)));
+  const interactive = shape.kind === 'inference';
+  const sla = interactive ? rng.pick([5, 10, 20, 50]) : null;
+  const flexible = opts.flexible && !interactive && rng.next() < 0.4;
+  const dataClass: DataClass = rng.next() < 0.05 ? 'core' : rng.next() < 0.15 ? 'important' : 'general';
+  return {
+    id,
+    tenantId: `tenant-${rng.int(1, 20)}`,
+    kind: shape.kind,
+    resources: { ...shape.r },
+    durationS,
+    estimatedDurationS: Math.round(durationS * 1.5),
+    submittedAtS: atS,
+    earliestStartS: atS,
+    deadlineS: flexible ? atS + durationS + rng.int(2, 24) * 3600 : null,
+    originCity: rng.pick(ORIGINS),
+    latencySlaMs: sla,
+    dataGb: interactive ? 0 : rng.pick([0, 10, 100, 1000]),
+    dataClass,
+    allowedHubs: [],
+    pairedOnly: !interactive && rng.next() < 0.1,
+    priority: rng.int(0, 3),
+  };
+}
+
+async function decisions(nSites: number, nTasks: number) {
+  const rng = new Rng(SEED);
+  const w = world(nSites, rng, Number(args.scale ?? 1 / 200));
+  const clock = new ManualClock(T0);
+  const book = new ReservationBook(w.sites);
+  const sched = new Scheduler({ world: w, profile: profileFor('balanced'), clock, capacity: book });
+  const spanS = 3 * 86400;
+  const tasks: Task[] = [];
+  let at = T0;
+  for (let i = 0; i < nTasks; i++) {
+    at += rng.exp(spanS / nTasks);
+    tasks.push(makeTask(rng, `d${i}`, at, { flexible: true }));
+  }
+  log(`decisions: ${nTasks} tasks on ${nSites} sites`);
+  // warm the JIT on a separate scheduler so the measured run starts cold on caches but not on code
+  {
+    const warm = new Scheduler({
+      world: w,
+      profile: profileFor('balanced'),
+      clock: new ManualClock(T0),
+      capacity: new ReservationBook(w.sites),
+    });
+    for (let i = 0; i < Math.min(5000, nTasks); i++)
+      warm.place({ ...tasks[i]!, submittedAtS: T0, earliestStartS: T0, deadlineS: null }, { reserve: true });
+  }
+  let placed = 0;
+  let deferred = 0;
+  const why: Record<string, number> = {};
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (const task of tasks) {
+    clock.set(task.submittedAtS);
+    const r = sched.place(task, { reserve: true });
+    if ('siteId' in r) {
+      placed++;
+      if (r.startS > task.earliestStartS) deferred++;
+    } else {
+      const top = Object.entries(r.removedByFilter).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'none';
+      why[top] = (why[top] ?? 0) + 1;
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const stats = sched.stats();
+  return {
+    sites: nSites,
+    tasks: nTasks,
+    wallSeconds: round(seconds, 3),
+    cpuSeconds: round(cpuSeconds, 3),
+    // the machine is shared: CPU time is what one core spent, wall time includes waiting for it
+    decisionsPerSecond: Math.round(nTasks / cpuSeconds),
+    decisionsPerWallSecond: Math.round(nTasks / seconds),
+    placed,
+    unplaced: nTasks - placed,
+    unplacedMostlyBy: why,
+    deferredToGreenerHour: deferred,
+    taskClasses: stats.plans,
+    meanCandidatesVisited: round(stats.visited / Math.max(1, stats.walks), 2),
+  };
+}
+
+async function highsBatch(nTasks: number, nSites: number) {
+  const rng = new Rng(SEED + 1);
+  const w = world(nSites, rng, 1 / 3000);
+  const tasks = Array.from({ length: nTasks }, (_, i) => makeTask(rng, `h${i}`, T0, { flexible: false }));
+  const sched = new Scheduler({
+    world: w,
+    profile: profileFor('optimal'),
+    clock: new ManualClock(T0),
+    capacity: new ReservationBook(w.sites),
+    maxBatchTasks: nTasks,
+  });
+  for (const t of tasks) sched.submit(t);
+  log(`highs: one optimal cycle of ${nTasks} tasks on ${nSites} sites`);
+  const t0 = performance.now();
+  const { placed, waiting } = await sched.cycleAsync();
+  const cycleSeconds = (performance.now() - t0) / 1000;
+  const b = sched.lastBatch!;
+  return {
+    tasks: nTasks,
+    sites: nSites,
+    solverSeconds: round(b.seconds, 3),
+    cycleSeconds: round(cycleSeconds, 3),
+    status: b.status,
+    objective: round(b.objective, 4),
+    lowerBound: round(b.lowerBound, 4),
+    placed: placed.length,
+    waiting: waiting.length,
+  };
+}
+
+/** One policy's objective on a batch: Σ static score of the placed + penalty per unplaced. */
+async function batchObjective(w: SchedulerWorld, tasks: readonly Task[], profile: Profile, judge: Profile) {
+  const sched = new Scheduler({
+    world: w,
+    profile,
+    clock: new ManualClock(T0),
+    capacity: new ReservationBook(w.sites),
+    maxBatchTasks: tasks.length,
+  });
+  for (const t of tasks) sched.submit(t);
+  const { placed, waiting } = await sched.cycleAsync();
+  const penalty = unassignedCostOf(weightingOf(judge));
+  const value = placed.reduce((a, p) => a + staticObjective(p.score, judge), 0) + penalty * waiting.length;
+  return { value, placed: placed.length, batch: sched.lastBatch };
+}
+
+async function gaps(nTasks: number, nSites: number) {
+  const rng = new Rng(SEED + 2);
+  // tight capacity: the best sites cannot take everything, so the order of decisions matters
+  const w = world(nSites, rng, 1 / 12000);
+  const tasks = Array.from({ length: nTasks }, (_, i) => makeTask(rng, `g${i}`, T0, { flexible: false }));
+  const out: Record<string, unknown> = {};
+  for (const name of ['nearest', 'cheapest', 'greenest', 'balanced'] as const) {
+    const p = profileFor(name);
+    log(`gap: ${name} on ${nTasks} tasks × ${nSites} sites`);
+    const greedy = await batchObjective(w, tasks, p, p);
+    const opt = await batchObjective(w, tasks, { ...p, name: `${name}-highs`, mode: 'highs' }, p);
+    out[name] = {
+      gapToOptimal: round((greedy.value - opt.value) / Math.abs(opt.value), 5),
+      greedyObjective: round(greedy.value, 4),
+      optimalObjective: round(opt.value, 4),
+      optimalLowerBound: round(opt.batch!.lowerBound, 4),
+      optimalStatus: opt.batch!.status,
+      placedGreedy: greedy.placed,
+      placedOptimal: opt.placed,
+    };
+  }
+  return { tasks: nTasks, sites: nSites, policies: out };
+}
+
+const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+
+const only = args.only;
+const result: Record<string, unknown> = { benchmark: 'scheduler', seed: SEED, node: process.version };
+if (!only || only === 'decisions') {
+  const d = await decisions(Number(args.sites), Number(args.tasks));
+  result.decisionsPerSecond = d.decisionsPerSecond;
+  result.decisions = d;
+}
+if (!only || only === 'highs') {
+  const h = await highsBatch(Number(args['batch-tasks']), Number(args['batch-sites']));
+  result.highsBatchSeconds = h.solverSeconds;
+  result.highsBatch = h;
+}
+if (!only || only === 'gap') {
+  const g = await gaps(Number(args['gap-tasks']), 100);
+  result.gapToOptimal = Object.fromEntries(
+    Object.entries(g.policies).map(([k, v]) => [k, (v as { gapToOptimal: number }).gapToOptimal]),
+  );
+  result.gap = g;
+}
+process.stdout.write(`${JSON.stringify(result)}\n`);
