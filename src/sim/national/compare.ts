@@ -97,9 +97,15 @@ export function scenarioSummary(s: NationalScenario): ScenarioSummary {
   };
 }
 
+/** "Guangdong-Hong Kong-Macao Greater Bay Area" → "Greater Bay Area": labels must fit a chart. */
+function shortHubName(name: string): string {
+  const m = /(Greater Bay Area)$/.exec(name);
+  return m ? m[1]! : name;
+}
+
 export function flowGroups(s: NationalScenario): Record<string, GroupInfo> {
   const groups: Record<string, GroupInfo> = {};
-  for (const h of s.topology.hubs) groups[h.id] = { name: h.name, nameZh: h.nameZh, side: h.side };
+  for (const h of s.topology.hubs) groups[h.id] = { name: shortHubName(h.name), nameZh: h.nameZh, side: h.side };
   groups['other-east'] = { name: 'Other eastern cities', nameZh: '其他东部城市', side: 'east' };
   groups['other-west'] = { name: 'Other western cities', nameZh: '其他西部城市', side: 'west' };
   return groups;

@@ -8,7 +8,7 @@
 import { Rng } from '../../domain/rng.js';
 import type { Task } from '../../domain/task.js';
 import type { DemandCity } from './demand-cities.js';
-import { shapeAt, shapeMax } from './demand-shape.js';
+import { hourUtc8, shapeAt, shapeMax, weekdayUtc8 } from './demand-shape.js';
 import type { JobKindSpec } from './job-kinds.js';
 import { growthAt, type NationalScenario } from './scenario.js';
 
@@ -23,6 +23,8 @@ export class WorkloadGenerator {
   private readonly baseRatePerS: number;
   private readonly maxRatePerS: number;
   private readonly rates: Float64Array;
+  /** share × shape of each kind for each hour of the week (Monday 00:00 Beijing = 0), kind-major. */
+  private readonly weekly: Float64Array;
   private tS: number;
   private count = 0;
   private done = false;
@@ -40,6 +42,13 @@ export class WorkloadGenerator {
     for (const k of this.mix) peak += k.share * shapeMax(k.pattern);
     this.maxRatePerS = this.baseRatePerS * peak * growthMax;
     this.rates = new Float64Array(this.mix.length);
+    // the shapes are hourly steps: tabulate them once per hour of the week
+    const hour0 = Math.floor(o.startS / 3600) * 3600; // UTC+8 has whole hours: a Beijing hour starts here too
+    const monday0 = hour0 - weekdayUtc8(hour0) * 86400 - hourUtc8(hour0) * 3600;
+    this.weekly = new Float64Array(this.mix.length * 168);
+    this.mix.forEach((k, i) => {
+      for (let h = 0; h < 168; h++) this.weekly[i * 168 + h] = k.share * shapeAt(k.pattern, monday0 + h * 3600 + 1800);
+    });
     this.tS = o.startS;
   }
 
@@ -58,10 +67,10 @@ export class WorkloadGenerator {
       this.tS += rng.exp(1 / this.maxRatePerS);
       if (this.tS >= this.scenario.arrivalsEndS) break;
       const g = this.baseRatePerS * growthAt(o, this.tS);
+      const weekHour = weekdayUtc8(this.tS) * 24 + hourUtc8(this.tS);
       let total = 0;
       for (let k = 0; k < this.mix.length; k++) {
-        const spec = this.mix[k]!;
-        const r = g * spec.share * shapeAt(spec.pattern, this.tS);
+        const r = g * this.weekly[k * 168 + weekHour]!;
         this.rates[k] = r;
         total += r;
       }

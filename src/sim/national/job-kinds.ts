@@ -99,17 +99,59 @@ const res = (cpuCores: number, memoryGb: number, gpus = 0, extra: Partial<TaskRe
   ...extra,
 });
 
+/** GPUs per inference deployment, and how often. */
+const INFERENCE_GPUS: readonly (readonly [number, number])[] = [
+  [1, 0.6],
+  [2, 0.25],
+  [4, 0.12],
+  [8, 0.03],
+];
+
+/** GPUs per training run, and how often. */
+const TRAINING_GPUS: readonly (readonly [number, number])[] = [
+  [8, 0.35],
+  [16, 0.2],
+  [32, 0.15],
+  [64, 0.12],
+  [128, 0.1],
+  [256, 0.05],
+  [512, 0.03],
+];
+
+/** GPUs per rendering job, and how often. */
+const RENDERING_GPUS: readonly (readonly [number, number])[] = [
+  [1, 0.3],
+  [2, 0.3],
+  [4, 0.3],
+  [8, 0.1],
+];
+
+/** Cores per data-processing job, and how often. */
+const DATA_PROCESSING_CORES: readonly (readonly [number, number])[] = [
+  [16, 0.2],
+  [32, 0.3],
+  [64, 0.25],
+  [128, 0.15],
+  [256, 0.07],
+  [512, 0.03],
+];
+
+/** HPC nodes per job, and how often. */
+const HPC_NODES: readonly (readonly [number, number])[] = [
+  [2, 0.3],
+  [4, 0.3],
+  [8, 0.2],
+  [16, 0.12],
+  [32, 0.06],
+  [64, 0.02],
+];
+
 export const INFERENCE: JobKindSpec = {
   kind: 'inference',
   share: 0.5,
   pattern: 'interactive',
   draw(rng, origin) {
-    const gpus = weighted(rng, [
-      [1, 0.6],
-      [2, 0.25],
-      [4, 0.12],
-      [8, 0.03],
-    ] as const);
+    const gpus = weighted(rng, INFERENCE_GPUS);
     const d = durationS(rng, 30 * 60, 0.9, 120, 12 * HOUR_S);
     return {
       resources: res(8 * gpus, 32 * gpus, gpus),
@@ -130,15 +172,7 @@ export const TRAINING: JobKindSpec = {
   share: 0.06,
   pattern: 'office',
   draw(rng, origin) {
-    const gpus = weighted(rng, [
-      [8, 0.35],
-      [16, 0.2],
-      [32, 0.15],
-      [64, 0.12],
-      [128, 0.1],
-      [256, 0.05],
-      [512, 0.03],
-    ] as const);
+    const gpus = weighted(rng, TRAINING_GPUS);
     // most large-model training wants A800/910B-class accelerators (≥ 300 dense FP16 TFLOPS)
     const extra = rng.next() < 0.7 ? { minGpuFp16Tflops: 300 } : {};
     const d = durationS(rng, 8 * HOUR_S, 1.1, 30 * 60, 7 * DAY_S);
@@ -162,12 +196,7 @@ export const RENDERING: JobKindSpec = {
   share: 0.12,
   pattern: 'office',
   draw(rng, origin) {
-    const gpus = weighted(rng, [
-      [1, 0.3],
-      [2, 0.3],
-      [4, 0.3],
-      [8, 0.1],
-    ] as const);
+    const gpus = weighted(rng, RENDERING_GPUS);
     // render farms run on consumer GPUs; some studios' pipelines are certified for them only
     const extra = rng.next() < 0.4 ? { gpuModel: 'RTX 4090' } : {};
     const d = durationS(rng, 90 * 60, 1, 5 * 60, 48 * HOUR_S);
@@ -191,14 +220,7 @@ export const DATA_PROCESSING: JobKindSpec = {
   share: 0.2,
   pattern: 'nightly',
   draw(rng, origin) {
-    const cores = weighted(rng, [
-      [16, 0.2],
-      [32, 0.3],
-      [64, 0.25],
-      [128, 0.15],
-      [256, 0.07],
-      [512, 0.03],
-    ] as const);
+    const cores = weighted(rng, DATA_PROCESSING_CORES);
     const d = durationS(rng, 45 * 60, 1.1, 120, 24 * HOUR_S);
     return {
       resources: res(cores, 4 * cores),
@@ -214,12 +236,17 @@ export const DATA_PROCESSING: JobKindSpec = {
   },
 };
 
+/** Storage sizes a backup reserves, TB. */
+export const STORAGE_TIERS_TB: readonly number[] = [1, 2, 3, 5, 8, 10, 15, 20, 30, 50, 80, 100, 150, 200];
+
 export const BACKUP: JobKindSpec = {
   kind: 'backup',
   share: 0.08,
   pattern: 'nightly',
   draw(rng, origin) {
-    const storageTb = Math.round(clamp(rng.logNormal(5, 1), 0.5, 200) * 10) / 10;
+    // storage is bought in tiers (cloud backup plans, volume sizes): round the need up to one
+    const need = clamp(rng.logNormal(5, 1), 0.5, 200);
+    const storageTb = STORAGE_TIERS_TB.find((t) => t >= need) ?? 200;
     // an incremental backup moves a part of what it keeps
     const dataGb = Math.round(storageTb * 1000 * uniform(rng, 0.05, 0.5));
     const d = durationS(rng, 2 * HOUR_S, 0.8, 10 * 60, 48 * HOUR_S);
@@ -242,14 +269,7 @@ export const HPC: JobKindSpec = {
   share: 0.04,
   pattern: 'office',
   draw(rng, origin) {
-    const hpcNodes = weighted(rng, [
-      [2, 0.3],
-      [4, 0.3],
-      [8, 0.2],
-      [16, 0.12],
-      [32, 0.06],
-      [64, 0.02],
-    ] as const);
+    const hpcNodes = weighted(rng, HPC_NODES);
     const d = durationS(rng, 3 * HOUR_S, 1, 10 * 60, 72 * HOUR_S);
     return {
       resources: res(0, 0, 0, { hpcNodes }),

@@ -211,7 +211,7 @@ export function flowChart(c: NationalComparison, policy: string): ChartOption {
         top: 64,
         bottom: 16,
         left: 16,
-        right: 120,
+        right: 250,
         nodeAlign: 'justify',
         emphasis: { focus: 'adjacency' },
         lineStyle: { color: 'gradient', opacity: 0.45 },
