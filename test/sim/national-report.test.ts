@@ -174,6 +174,7 @@ test('the CLI refuses bad scenario options with the field named and a non-zero e
     [['--scenario', 'national', '--days', '1', '--add-capacity', 'atlantis-1:general:1P'], /unknown site 'atlantis-1'/],
     [['--scenario', 'national', '--days', '0'], /--days: must be days in \(0, 366\]/],
     [['--scenario', 'national', '--days', '1', '--growth', '-2'], /--growth/],
+    [['--scenario', 'national', '--days', '1', '--png', 'x.png'], /--png: renders the --report page/],
   ];
   // each case fails while parsing, before any simulation: run them side by side
   await Promise.all(

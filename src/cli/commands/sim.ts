@@ -226,6 +226,9 @@ export async function runNationalScenario(o: Record<string, unknown>, progressSt
     );
   }
   if (o.trace !== undefined) throw new DomainError('validation', '--trace: not used with --scenario', 'trace');
+  if (typeof o.png === 'string' && typeof o.report !== 'string') {
+    throw new DomainError('validation', '--png: renders the --report page; give --report too', 'png');
+  }
   if (typeof o.days !== 'number')
     throw new DomainError('validation', '--days: how many days to simulate is required', 'days');
   const policies = parsePolicies(
@@ -269,9 +272,7 @@ export async function runNationalScenario(o: Record<string, unknown>, progressSt
   const command = commandLine();
   if (typeof o.report === 'string') await writeFile(o.report, renderNationalReport(comparison, { command }));
   if (typeof o.markdown === 'string') await writeFile(o.markdown, comparisonMarkdown(comparison, command));
-  if (typeof o.png === 'string') {
-    if (typeof o.report !== 'string')
-      throw new DomainError('validation', '--png: renders the --report page; give --report too', 'png');
+  if (typeof o.png === 'string' && typeof o.report === 'string') {
     const shot = await screenshotReport(o.report, o.png);
     if (shot.pageErrors.length > 0) {
       throw new DomainError('unavailable', `png: the report page logged errors: ${shot.pageErrors.join('; ')}`, 'png');
