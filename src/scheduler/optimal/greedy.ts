@@ -7,7 +7,7 @@
 
 import { type CandidateLists, smallestK, usefulCandidates } from './candidates.js';
 import { CapacityLedger } from './capacity.js';
-import { polish } from './local-search.js';
+import { improveByMoves } from './local-search.js';
 import { type AssignmentProblem, validateProblem } from './problem.js';
 
 /** Put each still-unassigned task, in `order`, on its cheapest entry with room that beats the penalty. */
@@ -77,7 +77,7 @@ export function pricedGreedy(p: AssignmentProblem, lists: CandidateLists, priced
     }
   }
   greedyFill(p, lists, ledger, entryOf, order);
-  polish(p, lists, ledger, entryOf);
+  improveByMoves(p, lists, ledger, entryOf);
   return entryOf;
 }
 

@@ -6,7 +6,7 @@
  */
 
 import type { CandidateLists } from './candidates.js';
-import type { CapacityLedger } from './capacity.js';
+import { CapacityLedger } from './capacity.js';
 import type { AssignmentProblem } from './problem.js';
 
 /**
@@ -46,14 +46,15 @@ export function improveByMoves(
  * Place unassigned tasks by ejection: task t takes site s after one task u at
  * s moves to another site with room. Applied when Δ = c(t,s) + c(u,s') −
  * c(u,s) − penalty < 0, the best Δ over u and s' for the first s that has one
- * (entries cheapest first). `maxChecks` caps the work on huge batches.
+ * (entries cheapest first). `maxChecks` caps the work (~0.3 s) on huge
+ * batches, where hundreds of tasks left out would mean a full scan each.
  */
 export function placeByEjection(
   p: AssignmentProblem,
   lists: CandidateLists,
   ledger: CapacityLedger,
   entryOf: Int32Array,
-  maxChecks = 20_000_000,
+  maxChecks = 3_000_000,
 ): number {
   const R = p.resources.length;
   const { used } = ledger;
@@ -122,8 +123,13 @@ export function placeByEjection(
   return placed;
 }
 
-/** Moves, then ejections, then moves again if anything was placed. */
-export function polish(p: AssignmentProblem, lists: CandidateLists, ledger: CapacityLedger, entryOf: Int32Array): void {
+/**
+ * The finishing pass on an answer (once: ejection is the expensive move):
+ * moves, ejections, then moves again if anything was placed. In place.
+ */
+export function polishAssignment(p: AssignmentProblem, lists: CandidateLists, entryOf: Int32Array): void {
+  const ledger = new CapacityLedger(p);
+  for (let t = 0; t < p.taskCount; t++) if (entryOf[t]! >= 0) ledger.add(t, lists.site[entryOf[t]!]!);
   improveByMoves(p, lists, ledger, entryOf);
   if (placeByEjection(p, lists, ledger, entryOf) > 0) improveByMoves(p, lists, ledger, entryOf);
 }

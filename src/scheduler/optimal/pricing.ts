@@ -95,3 +95,29 @@ export function pricedCosts(p: AssignmentProblem, lists: CandidateLists, mu: Flo
   }
   return priced;
 }
+
+/**
+ * The Lagrangian bound for given prices (see the top of this file), valid for
+ * the full problem whatever the prices — e.g. learned from a sample — as long
+ * as unlimited capacity carries none (sanitisePrices).
+ */
+export function lagrangianBound(
+  p: AssignmentProblem,
+  lists: CandidateLists,
+  priced: Float64Array,
+  mu: Float64Array,
+): number {
+  let bound = 0;
+  for (let i = 0; i < mu.length; i++) if (mu[i]! > 0) bound -= mu[i]! * p.capacity[i]!;
+  for (let t = 0; t < p.taskCount; t++) {
+    let best = p.unassignedCost;
+    for (let e = lists.start[t]!; e < lists.start[t + 1]!; e++) if (priced[e]! < best) best = priced[e]!;
+    bound += best;
+  }
+  return bound;
+}
+
+/** A copy with no price on unlimited capacity (it cannot be scarce, and would make the bound −∞). */
+export function sanitisePrices(p: AssignmentProblem, mu: Float64Array): Float64Array {
+  return mu.map((m, i) => (Number.isFinite(p.capacity[i]!) && m > 0 ? m : 0));
+}

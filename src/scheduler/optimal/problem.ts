@@ -27,6 +27,16 @@ export interface AssignmentProblem {
   unassignedCost: number;
 }
 
+/**
+ * 'optimal': the model was solved to optimality — the MIP within `mipGap` (for
+ *   the model in `lowerBoundScope`), or with relaxOnly the LP, whose repair is
+ *   the assignment (`mipGap` says how far from optimal it may be).
+ * 'time-limit': stopped by the time limit (or the memory guard); best found so far.
+ * 'infeasible': HiGHS claimed infeasibility — numerically impossible here (leaving
+ *   every task out is feasible); the assignment is the best found before.
+ * 'error': HiGHS failed; `message` says how. The assignment is the best found
+ *   before (at worst greedy). In every case the assignment is feasible.
+ */
 export type AssignmentStatus = 'optimal' | 'time-limit' | 'infeasible' | 'error';
 
 /**

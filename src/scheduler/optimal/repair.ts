@@ -7,7 +7,7 @@ import { invalid } from '../../domain/errors.js';
 import { type CandidateLists, usefulCandidates } from './candidates.js';
 import { CapacityLedger } from './capacity.js';
 import { entriesToSites, greedyFill, regretOrder } from './greedy.js';
-import { polish } from './local-search.js';
+import { improveByMoves, polishAssignment } from './local-search.js';
 import { type AssignmentProblem, type FractionalAssignment, validateProblem } from './problem.js';
 
 /** Values below this are solver noise, not a vote for the site. */
@@ -37,14 +37,14 @@ export function roundEntries(p: AssignmentProblem, lists: CandidateLists, value:
     }
   }
   greedyFill(p, lists, ledger, entryOf, regretOrder(p, lists));
-  polish(p, lists, ledger, entryOf);
+  improveByMoves(p, lists, ledger, entryOf);
   return entryOf;
 }
 
 /**
  * Accept an integral assignment (entry per task) but never return one over
  * capacity: HiGHS checks rows to a 1e-7-ish tolerance, we check tighter. Evict
- * the most expensive task from an overloaded site until it fits, refill, polish.
+ * the most expensive task from an overloaded site until it fits, refill, improve.
  * Returns how many tasks had to be evicted (0 in the normal case).
  */
 export function enforceCapacity(p: AssignmentProblem, lists: CandidateLists, entryOf: Int32Array): number {
@@ -69,7 +69,7 @@ export function enforceCapacity(p: AssignmentProblem, lists: CandidateLists, ent
   }
   if (evicted > 0) greedyFill(p, lists, ledger, entryOf, regretOrder(p, lists));
   // a time-limited MIP incumbent often has easy improvements left
-  polish(p, lists, ledger, entryOf);
+  improveByMoves(p, lists, ledger, entryOf);
   return evicted;
 }
 
@@ -107,5 +107,7 @@ export function repairToIntegral(p: AssignmentProblem, fractional: FractionalAss
       value[e] = v;
     }
   }
-  return entriesToSites(lists, roundEntries(p, lists, value));
+  const entryOf = roundEntries(p, lists, value);
+  polishAssignment(p, lists, entryOf);
+  return entriesToSites(lists, entryOf);
 }

@@ -22,6 +22,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { CandidateLists } from './candidates.js';
 import { entriesToSites } from './greedy.js';
 import { getHighs, isWasmAbort, releaseHighsIfNeeded } from './highs-runtime.js';
+import { polishAssignment } from './local-search.js';
 import { assertModelFits, WASM_STOP_BYTES } from './memory-guard.js';
 import { priceCandidates } from './pricing.js';
 import {
@@ -208,7 +209,7 @@ export async function solveAssignment(p: AssignmentProblem, opts: SolveOptions =
   const t0 = nowS();
   validateProblem(p);
   const { capacityPrices, ...o } = validateOptions(opts, p);
-  return solveWithin(p, o, t0, t0 + o.timeLimitS, capacityPrices);
+  return solveWithin(p, o, t0, t0 + o.timeLimitS, capacityPrices, true);
 }
 
 async function solveWithin(
@@ -217,6 +218,8 @@ async function solveWithin(
   t0: number,
   deadlineS: number,
   prices: Float64Array | undefined,
+  /** false for a sample: only its prices are used, so its answer needs no finishing. */
+  final: boolean,
 ): Promise<AssignmentResult> {
   let learned = prices;
   if (!learned && o.pricingRounds > 0 && p.taskCount > SAMPLE_ABOVE_TASKS) {
@@ -227,6 +230,7 @@ async function solveWithin(
       t0,
       sampleDeadlineS,
       undefined,
+      false,
     );
     learned = sample.capacityPrices;
   }
@@ -252,6 +256,12 @@ async function solveWithin(
     } finally {
       releaseHighsIfNeeded(highs, aborted);
     }
+  }
+
+  if (final && s.bestObjective > s.fullBound.value) {
+    const polished = s.best.slice();
+    polishAssignment(p, s.lists, polished);
+    s.offer(polished);
   }
 
   const objective = s.bestObjective;

@@ -6,9 +6,9 @@
 import { type CandidateLists, initialColumns, usefulCandidates } from './candidates.js';
 import { CapacityLedger } from './capacity.js';
 import { greedyFill, pricedGreedy, regretOrder } from './greedy.js';
-import { polish } from './local-search.js';
+import { improveByMoves } from './local-search.js';
 import { ModelLayout } from './model.js';
-import { pricedCosts } from './pricing.js';
+import { lagrangianBound, pricedCosts, sanitisePrices } from './pricing.js';
 import type {
   AssignmentProblem,
   AssignmentStatus,
@@ -55,9 +55,14 @@ export class SolveState {
     this.best = this.inOrderGreedy();
     this.bestObjective = this.objectiveOf(this.best);
     this.offer(this.regretGreedy());
-    const priced = prices ? pricedCosts(p, this.lists, prices) : undefined;
-    if (priced) this.offer(pricedGreedy(p, this.lists, priced, o.kPriced));
-    this.capacityPrices = prices;
+    const mu = prices ? sanitisePrices(p, prices) : undefined;
+    const priced = mu ? pricedCosts(p, this.lists, mu) : undefined;
+    if (mu && priced) {
+      this.offer(pricedGreedy(p, this.lists, priced, o.kPriced));
+      // any prices give a bound for the full problem; good ones (a sample's) a tight one
+      this.raiseFullBound(lagrangianBound(p, this.lists, priced, mu), 'lagrangian');
+    }
+    this.capacityPrices = mu;
     this.columns = Array.from(initialColumns(this.lists, priced ? o.kPriced : o.kBest, this.best, priced));
     this.inModel = new Uint8Array(this.lists.site.length);
     for (const e of this.columns) this.inModel[e] = 1;
@@ -142,7 +147,7 @@ export class SolveState {
     const entryOf = new Int32Array(this.p.taskCount).fill(-1);
     const ledger = new CapacityLedger(this.p);
     greedyFill(this.p, this.lists, ledger, entryOf, order);
-    polish(this.p, this.lists, ledger, entryOf);
+    improveByMoves(this.p, this.lists, ledger, entryOf);
     return entryOf;
   }
 
