@@ -11,7 +11,7 @@ export const INTENSITY_REF_G_PER_KWH = 1000;
 export const PUE_REF = 1.5;
 /** GPU board power of the reference run: above every current accelerator (H800/H20 ≈ 700 W). */
 export const GPU_REF_POWER_W = 1000;
-/** Round trip that scores 1: about twice the farthest hub-to-hub fibre route in China. */
+/** Round trip that scores 1 for work without an SLA: about twice the farthest hub-to-hub fibre route in China. */
 export const LATENCY_REF_MS = 100;
 /** A day of waiting scores 1 on the delay part (deferral windows stay within it). */
 export const DELAY_REF_S = 86400;

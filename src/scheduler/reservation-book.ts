@@ -234,7 +234,7 @@ export class ReservationBook implements CapacityView {
     const rows = l.rows;
     const times = l.times;
     const first = l.rowAt(startS);
-    for (let r = first < 0 ? 0 : first; r < l.n && (r === first || times[r]! < endS); r++) {
+    for (let r = Math.max(0, first); r < l.n && (r === first || times[r]! < endS); r++) {
       const base = r * D;
       if (nc > 0 && rows[base + CPU]! > pc) pc = rows[base + CPU]!;
       if (nm > 0 && rows[base + MEM]! > pm) pm = rows[base + MEM]!;

@@ -1,0 +1,332 @@
+/** The Scheduler's surface: queues, cycles, fairness, limits, completion, failures, time, errors. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ManualClock } from '../../src/domain/clock.js';
+import { DomainError } from '../../src/domain/errors.js';
+import type { Placement, Unplaced } from '../../src/domain/placement.js';
+import type { Task } from '../../src/domain/task.js';
+import { evaluate } from '../../src/scheduler/objective.js';
+import { profileFor } from '../../src/scheduler/profiles/index.js';
+import { ReservationBook } from '../../src/scheduler/reservation-book.js';
+import { Scheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.js';
+import { diurnalGrid, makeSite, makeTask, smallWorld, T0 } from './helpers.js';
+
+const isPlaced = (r: Placement | Unplaced): r is Placement => 'siteId' in r;
+
+/** One site with room for exactly `slots` tasks of 10 cores. */
+function oneSite(slots: number, fairShare?: SchedulerOptions['fairShare']) {
+  const site = makeSite({ id: 'only', hubId: 'east', province: '上海' });
+  site.capacity.cpuCores = 10 * slots;
+  const world = smallWorld([site]);
+  const clock = new ManualClock(T0);
+  const book = new ReservationBook(world.sites);
+  const sched = new Scheduler({ world, profile: 'balanced', clock, capacity: book, fairShare });
+  const t = (over: Partial<Task>) =>
+    makeTask({ resources: { cpuCores: 10, memoryGb: 1, gpus: 0, hpcNodes: 0, storageTb: 0 }, ...over });
+  return { world, clock, book, sched, t };
+}
+
+function field(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof DomainError) return e.field ?? e.code;
+    throw e;
+  }
+  return undefined;
+}
+
+describe('Scheduler', () => {
+  it('rejects bad tasks with an error naming the field', () => {
+    const { sched } = oneSite(1);
+    assert.equal(
+      field(() =>
+        sched.submit(makeTask({ resources: { cpuCores: -1, memoryGb: 0, gpus: 0, hpcNodes: 0, storageTb: 0 } })),
+      ),
+      'resources.cpuCores',
+    );
+    assert.equal(
+      field(() =>
+        sched.submit(makeTask({ resources: { cpuCores: 0, memoryGb: 0, gpus: 0, hpcNodes: 0, storageTb: 0 } })),
+      ),
+      'resources',
+    );
+    assert.equal(
+      field(() => sched.submit(makeTask({ originCity: 'atlantis' }))),
+      'originCity',
+    );
+    assert.equal(
+      field(() => sched.submit(makeTask({ allowedHubs: ['nowhere'] }))),
+      'allowedHubs[0]',
+    );
+    assert.equal(
+      field(() => sched.submit(makeTask({ latencySlaMs: 0 }))),
+      'latencySlaMs',
+    );
+    assert.equal(
+      field(() => sched.submit(makeTask({ durationS: Number.NaN }))),
+      'durationS',
+    );
+    assert.equal(
+      field(() => sched.submit(makeTask({ deadlineS: T0 + 10 }))),
+      'deadlineS',
+    );
+    assert.equal(
+      field(() => sched.submit(makeTask({ dataClass: 'secret' as never }))),
+      'dataClass',
+    );
+    assert.equal(
+      field(() =>
+        sched.submit(
+          makeTask({ resources: { cpuCores: 1, memoryGb: 1, gpus: 0, gpuModel: 'A800', hpcNodes: 0, storageTb: 0 } }),
+        ),
+      ),
+      'resources.gpuModel',
+    );
+    const ok = makeTask();
+    sched.submit(ok);
+    assert.equal(
+      field(() => sched.submit(ok)),
+      'conflict',
+    );
+    assert.equal(
+      field(() => sched.complete('nope', T0)),
+      'not_found',
+    );
+    assert.equal(
+      field(() => sched.cancel('nope')),
+      'not_found',
+    );
+    assert.equal(
+      field(() => sched.setSiteStatus('nope', 'down')),
+      'not_found',
+    );
+    assert.equal(
+      field(() => sched.setSiteStatus('only', 'broken' as never)),
+      'status',
+    );
+    assert.equal(
+      field(
+        () =>
+          new Scheduler({
+            world: smallWorld(),
+            profile: 'fastest' as never,
+            clock: new ManualClock(0),
+            capacity: new ReservationBook([]),
+          }),
+      ),
+      'profile',
+    );
+  });
+
+  it('a cycle places what fits and gives every waiting task a reason', () => {
+    const { sched, t } = oneSite(2);
+    for (let i = 0; i < 4; i++) sched.submit(t({ id: `j${i}` }));
+    const { placed, waiting } = sched.cycle();
+    assert.deepEqual(
+      placed.map((p) => p.taskId),
+      ['j0', 'j1'],
+    );
+    assert.deepEqual(
+      waiting.map((w) => w.taskId),
+      ['j2', 'j3'],
+    );
+    assert.deepEqual(waiting[0]!.removedByFilter, { capacity: 1 });
+    assert.match(waiting[0]!.reason, /1 by capacity/);
+    assert.deepEqual(
+      sched.queued().map((q) => q.id),
+      ['j2', 'j3'],
+    );
+    assert.equal(sched.why('j2')!.reason, waiting[0]!.reason);
+  });
+
+  it('complete() gives back the rest of a run (early end), so waiting work starts', () => {
+    const { sched, clock, t, book } = oneSite(1);
+    sched.submit(t({ id: 'a', durationS: 7200 }));
+    sched.submit(t({ id: 'b' }));
+    assert.equal(sched.cycle().placed.length, 1);
+    clock.advance(600);
+    assert.equal(sched.cycle().placed.length, 0, 'a still holds the site');
+    sched.complete('a', clock.nowS());
+    assert.equal(book.reservation('a'), undefined);
+    const { placed } = sched.cycle();
+    assert.deepEqual(
+      placed.map((p) => [p.taskId, p.startS]),
+      [['b', T0 + 600]],
+    );
+    assert.equal(sched.activeCount('tenant-a'), 1);
+    assert.throws(() => sched.complete('a', clock.nowS()), /not found/);
+  });
+
+  it('cancel() removes queued work and releases placed work', () => {
+    const { sched, t, book } = oneSite(1);
+    sched.submit(t({ id: 'a' }));
+    sched.submit(t({ id: 'b' }));
+    sched.cycle();
+    sched.cancel('b');
+    assert.deepEqual(sched.queued(), []);
+    sched.cancel('a');
+    assert.equal(book.reservation('a'), undefined);
+    assert.deepEqual(sched.placements(), []);
+  });
+
+  it('a site going down re-queues its work, which is placed elsewhere; draining keeps work but takes none', () => {
+    const world = smallWorld();
+    const clock = new ManualClock(T0);
+    const sched = new Scheduler({ world, profile: 'nearest', clock, capacity: new ReservationBook(world.sites) });
+    sched.submit(makeTask({ id: 'x', durationS: 7200 }));
+    const [first] = sched.cycle().placed;
+    assert.equal(first!.siteId, 'sh-1');
+    sched.setSiteStatus('nj-1', 'draining');
+    assert.deepEqual(sched.setSiteStatus('nj-1', 'down'), []);
+    clock.advance(60);
+    assert.deepEqual(sched.setSiteStatus('sh-1', 'down'), ['x']);
+    assert.deepEqual(
+      sched.queued().map((q) => q.id),
+      ['x'],
+    );
+    const [again] = sched.cycle().placed;
+    assert.equal(again!.taskId, 'x');
+    assert.ok(!['sh-1', 'nj-1'].includes(again!.siteId), `placed on ${again!.siteId}`);
+    assert.equal(again!.startS, T0 + 60);
+  });
+
+  it('fair share: tenants get capacity in proportion to their weights', () => {
+    const { sched, t } = oneSite(6, { tenantWeights: { big: 2, small: 1 } });
+    for (let i = 0; i < 10; i++) {
+      sched.submit(t({ id: `b${i}`, tenantId: 'big' }));
+      sched.submit(t({ id: `s${i}`, tenantId: 'small' }));
+    }
+    sched.cycle();
+    assert.equal(sched.activeCount('big'), 4);
+    assert.equal(sched.activeCount('small'), 2);
+  });
+
+  it('a tenant at its limit waits with that reason; priorities order a tenant’s queue', () => {
+    const { sched, t } = oneSite(10, { maxRunningPerTenant: 2 });
+    sched.submit(t({ id: 'low', priority: 0 }));
+    sched.submit(t({ id: 'high', priority: 5 }));
+    sched.submit(t({ id: 'mid', priority: 2 }));
+    sched.submit(t({ id: 'other', tenantId: 'tenant-b' }));
+    const { placed, waiting } = sched.cycle();
+    assert.deepEqual(placed.map((p) => p.taskId).sort(), ['high', 'mid', 'other']);
+    assert.equal(waiting.length, 1);
+    assert.equal(waiting[0]!.taskId, 'low');
+    assert.match(waiting[0]!.reason, /Tenant 'tenant-a' already has 2 placed, unfinished tasks \(limit 2\)/);
+  });
+
+  it('capacity is checked over the whole run: a booking that starts later blocks a long run now', () => {
+    const { sched, t } = oneSite(1);
+    const later = sched.place(t({ id: 'later', earliestStartS: T0 + 3600 }), { reserve: true });
+    assert.ok(isPlaced(later));
+    assert.equal(later.startS, T0 + 3600);
+    assert.ok(isPlaced(sched.place(t({ id: 'short', durationS: 3600 }))), 'ends exactly when the later one starts');
+    const long = sched.place(t({ id: 'long', durationS: 3601 }));
+    assert.ok(!isPlaced(long));
+    assert.deepEqual(long.removedByFilter, { capacity: 1 });
+  });
+
+  it('place() previews without booking; {reserve: true} books', () => {
+    const { sched, t, book } = oneSite(1);
+    const a = sched.place(t({ id: 'a' }));
+    assert.ok(isPlaced(a));
+    assert.equal(book.reservation('a'), undefined);
+    assert.ok(isPlaced(sched.place(t({ id: 'b' }))), 'the preview held nothing');
+    sched.place(t({ id: 'c' }), { reserve: true });
+    assert.ok(!isPlaced(sched.place(t({ id: 'd' }))));
+  });
+
+  it('flexible work is deferred to a greener hour within its deadline; others start now', () => {
+    const sites = [...smallWorld().sites];
+    const world = smallWorld(sites, diurnalGrid(sites, 0.6));
+    const clock = new ManualClock(T0);
+    const sched = new Scheduler({ world, profile: 'greenest', clock, capacity: new ReservationBook(world.sites) });
+    const flexible = makeTask({ id: 'f', durationS: 3600, deadlineS: T0 + 23 * 3600 });
+    const r = sched.place(flexible, { reserve: true });
+    assert.ok(isPlaced(r));
+    assert.ok(r.startS > T0, 'deferred');
+    assert.ok(r.endS <= flexible.deadlineS!);
+    // it starts at the hour with the least carbon at that site, among those it could choose
+    const carbonAt = (startS: number) =>
+      evaluate(flexible, r.siteId, startS, world, { nowS: T0, profile: 'greenest' }).carbonG;
+    for (let st = T0 + 3600; st + 3600 <= flexible.deadlineS!; st += 3600)
+      assert.ok(r.score.carbonG <= carbonAt(st) + 1e-9);
+    assert.ok(r.score.carbonG < carbonAt(T0));
+    const asap = sched.place(makeTask({ id: 'n', durationS: 3600 }));
+    assert.ok(isPlaced(asap));
+    assert.equal(asap.startS, T0);
+    const interactive = sched.place(makeTask({ id: 'i', durationS: 600, deadlineS: T0 + 23 * 3600, latencySlaMs: 50 }));
+    assert.ok(isPlaced(interactive));
+    assert.equal(interactive.startS, T0, 'work with a latency SLA is not deferred');
+  });
+
+  it('decisions carry a breakdown, runners-up and an explanation that agree with each other', () => {
+    const world = smallWorld();
+    const sched = new Scheduler({
+      world,
+      profile: 'balanced',
+      clock: new ManualClock(T0),
+      capacity: new ReservationBook(world.sites),
+    });
+    const task = makeTask({ dataGb: 100, durationS: 8 * 3600 });
+    const r = sched.place(task);
+    assert.ok(isPlaced(r));
+    assert.equal(r.siteId, 'qy-1', 'the green, cheap western site for work without a latency need');
+    assert.deepEqual(
+      r.runnersUp.map((u) => u.siteId),
+      ['sh-1', 'wh-1', 'nj-1'],
+    );
+    const sorted = [r.score.total, ...r.runnersUp.map((u) => u.score.total)];
+    assert.deepEqual(
+      [...sorted].sort((a, b) => a - b),
+      sorted,
+    );
+    assert.match(
+      r.explanation,
+      /^Runs at qy-1 \(qy-1\) from 2026-11-24 08:00 UTC\+8: best of 4 eligible sites on 'balanced'/,
+    );
+    assert.match(r.explanation, /less carbon|cheaper|in the west/);
+    const e = evaluate(task, 'sh-1', T0, world, { nowS: T0, share: r.runnersUp[0]!.score.parts.loadBalance });
+    assert.equal(e.total, r.runnersUp[0]!.score.total, 'runner-up scores are the shared objective too');
+    // the lazily built fields behave as plain data
+    const copy = JSON.parse(JSON.stringify(r));
+    assert.equal(copy.explanation, r.explanation);
+    assert.equal(copy.runnersUp.length, 3);
+    assert.equal({ ...r }.explanation, r.explanation);
+    assert.equal(structuredClone(r).runnersUp[2]!.siteId, 'nj-1');
+  });
+
+  it('the same inputs give the same decisions (no wall clock, no randomness)', () => {
+    const run = () => {
+      const world = smallWorld();
+      const sched = new Scheduler({
+        world,
+        profile: 'balanced',
+        clock: new ManualClock(T0),
+        capacity: new ReservationBook(world.sites),
+      });
+      for (let i = 0; i < 20; i++) {
+        sched.submit(makeTask({ id: `r${i}`, durationS: 600 * (i + 1), dataGb: i * 10, tenantId: `t${i % 3}` }));
+      }
+      return JSON.stringify(sched.cycle());
+    };
+    assert.equal(run(), run());
+  });
+
+  it('HiGHS profiles run their cycle with cycleAsync (cycle() says so)', async () => {
+    const world = smallWorld();
+    const sched = new Scheduler({
+      world,
+      profile: profileFor('optimal'),
+      clock: new ManualClock(T0),
+      capacity: new ReservationBook(world.sites),
+    });
+    for (let i = 0; i < 5; i++) sched.submit(makeTask({ id: `o${i}` }));
+    assert.throws(() => sched.cycle(), /cycleAsync/);
+    const { placed, waiting } = await sched.cycleAsync();
+    assert.equal(placed.length, 5);
+    assert.equal(waiting.length, 0);
+    assert.equal(sched.lastBatch!.status, 'optimal');
+    assert.match(placed[0]!.explanation, /^HiGHS batch of 5 \(optimal\): Runs at/);
+  });
+});
