@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Command } from 'commander';
 import { registerAll } from '../../src/cli/commands/index.js';
-import { LOCK_FILE } from '../../src/store/index.js';
+import { LOCK_FILE, PgliteStore } from '../../src/store/index.js';
 import { runCli, type ServerProcess, startServe } from '../helpers/cli.js';
 import { newSite } from '../helpers/fixtures.js';
 import { freshPgDatabase, pgUrl, preparedDataDir, scratchDir } from '../helpers/stores.js';
@@ -79,27 +79,33 @@ describe('CLI against a real server (PGlite)', () => {
     assert.doesNotMatch(table.stdout, /beijing-edge/);
   });
 
-  it('registers a site from a file and from stdin, changes its status, deletes it', async () => {
-    const file = join(dataDir, 'site.json');
-    writeFileSync(file, JSON.stringify(newSite('cli-site')));
-    const reg = await runCli(['sites', 'register', '--file', file], env);
+  it('registers a site from stdin, changes its status, deletes it', async () => {
+    const reg = await runCli(['sites', 'register', '-f', '-'], env, JSON.stringify(newSite('cli-site')));
     assert.equal(reg.code, 0, reg.stderr);
     assert.equal(reg.stdout, 'registered site cli-site (version 1)\n');
-    const bad = await runCli(['sites', 'register', '-f', '-'], env, JSON.stringify({ ...newSite('cli-site'), pue: 9 }));
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /^error: .*pue.*\(field: pue\) \[400 validation\]\n$/);
     const drain = await runCli(['sites', 'set-status', 'cli-site', 'draining'], env);
     assert.equal(drain.stdout, 'site cli-site is draining (version 2)\n');
     assert.equal((await runCli(['sites', 'delete', 'cli-site'], env)).stdout, 'deleted site cli-site\n');
   });
 
-  it('submits, shows, lists and cancels tasks', async () => {
+  it('submits (a file with flags on top), shows, lists and cancels tasks', async () => {
+    const file = join(dataDir, 'task.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        tenantId: 'acme',
+        kind: 'rendering',
+        resources: { gpus: 1 },
+        durationS: 60,
+        originCity: 'beijing',
+      }),
+    );
     const sub = await runCli(
       [
         'tasks',
         'submit',
-        '--tenant',
-        'acme',
+        '--file',
+        file,
         '--kind',
         'training',
         '--gpus',
@@ -108,8 +114,6 @@ describe('CLI against a real server (PGlite)', () => {
         '32',
         '--duration',
         '2h',
-        '--origin',
-        'beijing',
         '--deadline',
         '+2d',
         '--hubs',
@@ -121,6 +125,9 @@ describe('CLI against a real server (PGlite)', () => {
     const id = sub.stdout.trim();
     assert.match(id, /^t_[0-9A-Z]{26}$/);
     const t = JSON.parse((await runCli(['tasks', 'get', id, '--json'], env)).stdout);
+    assert.equal(t.kind, 'training', 'flags win over the file');
+    assert.equal(t.tenantId, 'acme', 'the file gives the rest');
+    assert.deepEqual(t.resources, { cpuCores: 32, memoryGb: 0, gpus: 8, hpcNodes: 0, storageTb: 0 });
     assert.equal(t.durationS, 7200);
     assert.deepEqual(t.allowedHubs, ['jingjinji', 'neimenggu']);
     assert.ok(Math.abs(t.deadlineS - t.submittedAtS - 2 * 86400) < 60);
@@ -132,9 +139,6 @@ describe('CLI against a real server (PGlite)', () => {
     assert.match(list.stdout, new RegExp(`${id}\\s+acme\\s+training\\s+queued`));
     const cancel = await runCli(['tasks', 'cancel', id, '--reason', 'changed plans'], env);
     assert.equal(cancel.stdout, `cancelled ${id}\n`);
-    const twice = await runCli(['tasks', 'cancel', id], env);
-    assert.equal(twice.code, 1);
-    assert.match(twice.stderr, /already cancelled/);
   });
 
   it('reports bad input and unreachable servers in one line with exit code 1', async () => {
@@ -186,12 +190,14 @@ describe('CLI against a real server (PGlite)', () => {
     assert.equal(existsSync(join(dataDir, LOCK_FILE)), true);
     assert.equal(await server.stop(), 0);
     assert.equal(existsSync(join(dataDir, LOCK_FILE)), false, 'lock released');
-    // The data is still there for the next server.
-    server = await startServe(['--data-dir', dataDir]);
-    const list = JSON.parse(
-      (await runCli(['tasks', 'list', '--tenant', 'acme', '--json', '--url', server.url])).stdout,
-    );
-    assert.ok(list.length >= 1);
+    // Everything acknowledged is still there for the next opener.
+    const store = await PgliteStore.open({ dataDir });
+    try {
+      const rows = await store.query<{ n: number }>("SELECT count(*)::int AS n FROM tasks WHERE tenant_id = 'acme'");
+      assert.ok(rows[0]!.n >= 1);
+    } finally {
+      await store.close();
+    }
   });
 });
 
