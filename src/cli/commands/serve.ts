@@ -1,5 +1,10 @@
-/** `suanwang serve`: the API (and status page) over PGlite or PostgreSQL, until SIGINT/SIGTERM. */
-import type { Command } from 'commander';
+/**
+ * `suanwang serve`: the HTTP API and status page over PGlite or PostgreSQL,
+ * with the live platform (scheduler and dispatch loops) behind it, until
+ * SIGINT/SIGTERM. `--api-only` runs the API alone (more API processes on one
+ * PostgreSQL, with exactly one process running the platform).
+ */
+import { type Command, InvalidArgumentError } from 'commander';
 import { parseInteger } from './common.js';
 
 interface ServeOptions {
@@ -9,20 +14,36 @@ interface ServeOptions {
   databaseUrl?: string;
   memory?: boolean;
   seed: boolean;
+  policy: string;
+  apiOnly?: boolean;
   logLevel: string;
 }
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('Run the HTTP API and status page (PGlite in --data-dir, or PostgreSQL with DATABASE_URL)')
+    .description(
+      'Run the platform: HTTP API, status page, scheduler and dispatch (PGlite, or PostgreSQL with DATABASE_URL)',
+    )
     .option('--port <port>', 'TCP port (0 = any free port)', parseInteger, 8080)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--data-dir <dir>', 'PGlite data directory (default ./.suanwang)')
-    .option('--database-url <url>', 'PostgreSQL URL (default env DATABASE_URL); overrides --data-dir')
+    .option('--data-dir <dir>', 'data directory: the PGlite database and local job files (default ./.suanwang)')
+    .option('--database-url <url>', 'PostgreSQL URL (default env DATABASE_URL); the database is then not in --data-dir')
     .option('--memory', 'in-memory PGlite: nothing is kept after exit')
     .option('--no-seed', 'do not load the national topology (hubs, clusters, cities, sites) at start')
-    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
+    .option('--policy <name>', 'scheduling policy: nearest, cheapest, greenest, balanced, optimal', 'balanced')
+    .option('--api-only', 'serve the API without the scheduler and dispatch loops')
+    .option(
+      '--log-level <level>',
+      `${LOG_LEVELS.join(', ')}`,
+      (v: string) => {
+        if (!LOG_LEVELS.includes(v)) throw new InvalidArgumentError(`one of ${LOG_LEVELS.join(', ')}`);
+        return v;
+      },
+      'info',
+    )
     .addHelpText(
       'after',
       '\nPGlite keeps its data in --data-dir and runs with fsync off: committed data survives a crash of\n' +
@@ -30,9 +51,13 @@ export function register(program: Command): void {
     )
     .action(async (o: ServeOptions) => {
       // Loaded here, not at the top: every other command starts faster without the server stack.
-      const { startServer } = await import('../../api/server.js');
       const { redactUrl } = await import('../../store/postgres.js');
-      const server = await startServer({
+      const { POLICY_NAMES } = await import('../../scheduler/index.js');
+      if (!o.apiOnly && !(POLICY_NAMES as readonly string[]).includes(o.policy)) {
+        process.stderr.write(`error: unknown policy '${o.policy}' (one of ${POLICY_NAMES.join(', ')})\n`);
+        process.exit(2);
+      }
+      const common = {
         port: o.port,
         host: o.host,
         ...(o.dataDir !== undefined && { dataDir: o.dataDir }),
@@ -41,10 +66,20 @@ export function register(program: Command): void {
         seed: o.seed,
         logger: { level: o.logLevel },
         handleSignals: true,
-      }).catch((err: Error) => {
-        process.stderr.write(`error: ${err.message}\n`);
+      };
+      let server: { url: string; store: { kind: string } };
+      try {
+        if (o.apiOnly) {
+          const { startServer } = await import('../../api/server.js');
+          server = await startServer(common);
+        } else {
+          const { startPlatform } = await import('../../runtime/serve.js');
+          server = await startPlatform({ ...common, policy: o.policy as 'balanced' });
+        }
+      } catch (err) {
+        process.stderr.write(`error: ${(err as Error).message}\n`);
         process.exit(1);
-      });
+      }
       const db = o.databaseUrl ?? process.env.DATABASE_URL;
       const where =
         server.store.kind === 'postgres' && db
@@ -52,6 +87,7 @@ export function register(program: Command): void {
           : o.memory
             ? 'PGlite in memory'
             : `PGlite in ${o.dataDir ?? './.suanwang'}`;
-      process.stderr.write(`suanwang listening on ${server.url} (${where}); docs at ${server.url}/docs\n`);
+      const what = o.apiOnly ? 'API only' : `policy ${o.policy}`;
+      process.stderr.write(`suanwang listening on ${server.url} (${where}; ${what}); docs at ${server.url}/docs\n`);
     });
 }
