@@ -9,7 +9,7 @@ import { Rng } from '../../domain/rng.js';
 import type { Task } from '../../domain/task.js';
 import type { DemandCity } from './demand-cities.js';
 import { hourUtc8, shapeAt, shapeMax, weekdayUtc8 } from './demand-shape.js';
-import type { JobKindSpec } from './job-kinds.js';
+import type { JobKindSpec, OriginFacts } from './job-kinds.js';
 import { growthAt, type NationalScenario } from './scenario.js';
 
 /** Tenants per (city, kind): enough that fair share has something to share. */
@@ -25,6 +25,9 @@ export class WorkloadGenerator {
   private readonly rates: Float64Array;
   /** share × shape of each kind for each hour of the week (Monday 00:00 Beijing = 0), kind-major. */
   private readonly weekly: Float64Array;
+  /** Tenant ids by [city × kinds + kind][k], made once: a million tasks share a few hundred tenants. */
+  private readonly tenants: string[][];
+  private readonly originFacts: OriginFacts[];
   private tS: number;
   private count = 0;
   private done = false;
@@ -42,6 +45,14 @@ export class WorkloadGenerator {
     for (const k of this.mix) peak += k.share * shapeMax(k.pattern);
     this.maxRatePerS = this.baseRatePerS * peak * growthMax;
     this.rates = new Float64Array(this.mix.length);
+    this.originFacts = this.cities.map((c) => {
+      const f = scenario.origins.get(c.id);
+      if (!f) throw new Error(`internal: no origin facts for demand city '${c.id}'`);
+      return f;
+    });
+    this.tenants = this.cities.flatMap((c) =>
+      this.mix.map((k) => Array.from({ length: TENANTS_PER_CITY_KIND }, (_, n) => `${c.id}-${k.kind}-${n}`)),
+    );
     // the shapes are hourly steps: tabulate them once per hour of the week
     const hour0 = Math.floor(o.startS / 3600) * 3600; // UTC+8 has whole hours: a Beijing hour starts here too
     const monday0 = hour0 - weekdayUtc8(hour0) * 86400 - hourUtc8(hour0) * 3600;
@@ -78,24 +89,25 @@ export class WorkloadGenerator {
       if (u >= total) continue; // thinned out
       let k = 0;
       while (k < this.mix.length - 1 && u >= this.rates[k]!) u -= this.rates[k++]!;
-      return this.make(this.mix[k]!, this.tS);
+      return this.make(k, this.tS);
     }
     this.done = true;
     return null;
   }
 
-  private make(spec: JobKindSpec, tS: number): Task {
+  private make(kind: number, tS: number): Task {
+    const spec = this.mix[kind]!;
     const rng = this.rng;
     const u = rng.next();
     let c = 0;
     while (c < this.cities.length - 1 && u >= this.cumulative[c]!) c++;
     const city = this.cities[c]!;
-    const draw = spec.draw(rng, this.scenario.origins.get(city.id)!);
-    const tenant = rng.int(0, TENANTS_PER_CITY_KIND - 1);
+    const draw = spec.draw(rng, this.originFacts[c]!);
+    const tenant = this.tenants[c * this.mix.length + kind]![rng.int(0, TENANTS_PER_CITY_KIND - 1)]!;
     const id = `t${this.count++}`;
     return {
       id,
-      tenantId: `${city.id}-${spec.kind}-${tenant}`,
+      tenantId: tenant,
       kind: spec.kind,
       resources: draw.resources,
       durationS: draw.durationS,
