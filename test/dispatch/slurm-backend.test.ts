@@ -117,7 +117,10 @@ describe('Slurm backend on real clusters', { skip: skip && !process.env.CI ? ski
   });
 
   test('an infeasible job is refused and does not stay pending; over-size memory too', async () => {
-    const big = spec('huge', 'true', { resources: { ...resources, cpuCores: 64 } });
+    // more CPUs than the whole cluster has
+    const big = spec('huge', 'true', {
+      resources: { ...resources, cpuCores: dc1.cpus_per_node * dc1.nodes.length + 1 },
+    });
     await assert.rejects(
       rest.submit(big),
       (e: unknown) =>
@@ -128,7 +131,9 @@ describe('Slurm backend on real clusters', { skip: skip && !process.env.CI ? ski
     });
     assert.equal(stdout.trim(), '', 'the accepted-with-errors job was cancelled');
     await assert.rejects(
-      rest.submit(spec('mem', 'true', { resources: { ...resources, memoryGb: 1000 } })),
+      rest.submit(
+        spec('mem', 'true', { resources: { ...resources, memoryGb: Math.ceil((2 * dc1.mem_mb_per_node) / 1024) } }),
+      ),
       (e: unknown) => {
         return e instanceof BackendError && e.code === 'rejected' && !e.retryable;
       },
