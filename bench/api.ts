@@ -51,7 +51,11 @@ const WARMUP_S = 2;
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-function serve(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+/** The server, its URL and the operator key it prints on its first start (a fresh store). */
+function serve(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; key: string }> {
   const child = spawn(
     process.execPath,
     [join(ROOT, 'bin/suanwang.js'), 'serve', '--port', '0', '--log-level', 'warn', ...args],
@@ -66,7 +70,9 @@ function serve(args: string[], env: Record<string, string>): Promise<{ child: Ch
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
+      const key = /^\s+(sw_[a-z0-9]{16}_[0-9a-f]{64})$/m.exec(out)?.[1];
+      if (m && !key) reject(new Error(`the server printed no operator key: ${out}`));
+      if (m && key) resolve({ child, url: m[1]!, key });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
@@ -91,11 +97,11 @@ const body = JSON.stringify({
   dataGb: 2,
 });
 
-async function run(url: string, seconds: number): Promise<AutocannonResult> {
+async function run(url: string, key: string, seconds: number): Promise<AutocannonResult> {
   return autocannon({
     url: `${url}/tasks`,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body,
     connections: CONNECTIONS,
     duration: seconds,
@@ -104,14 +110,17 @@ async function run(url: string, seconds: number): Promise<AutocannonResult> {
 
 async function measure(label: string, args: string[], env: Record<string, string>) {
   log(`${label}: starting server`);
-  const { child, url } = await serve(args, env);
+  const { child, url, key } = await serve(args, env);
   try {
     log(`${label}: warm-up ${WARMUP_S} s`);
-    const warm = await run(url, WARMUP_S);
+    const warm = await run(url, key, WARMUP_S);
     log(`${label}: measuring ${DURATION_S} s with ${CONNECTIONS} connections`);
-    const r = await run(url, DURATION_S);
-    const summary = (await (await fetch(`${url}/summary`)).json()) as { tasks: number };
+    const r = await run(url, key, DURATION_S);
+    const summary = (await (await fetch(`${url}/summary`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+      tasks: number;
+    };
     const acknowledged = warm['2xx'] + r['2xx'];
+    if (warm['2xx'] === 0) throw new Error(`${label}: no submission succeeded (${warm.non2xx} non-2xx answers)`);
     const result = {
       submissionsPerS: Math.round(r['2xx'] / r.duration),
       requestsPerS: { mean: r.requests.mean, p50: r.requests.p50 },
@@ -140,7 +149,7 @@ async function measure(label: string, args: string[], env: Record<string, string
 
 const out: Record<string, unknown> = {
   bench: 'api',
-  what: 'POST /tasks through suanwang serve (separate process), autocannon on loopback',
+  what: 'POST /tasks through suanwang serve --api-only (separate process), autocannon on loopback',
   durationS: DURATION_S,
   connections: CONNECTIONS,
   machine: { cpus: cpus().length, node: process.version },

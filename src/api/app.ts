@@ -6,6 +6,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { installTrust, type TrustOptions } from '../auth/plugin.js';
 import type { Clock } from '../domain/clock.js';
 import type { Store } from '../store/sql.js';
 import { installErrorHandling } from './errors.js';
@@ -33,6 +34,9 @@ export const ROUTES: readonly RouteModule[] = [
 ];
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Time to receive a whole request (slow clients), and to answer one. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+export const HANDLER_TIMEOUT_MS = 30_000;
 export const API_VERSION = '0.1.0';
 
 export interface BuildAppOptions {
@@ -45,12 +49,25 @@ export interface BuildAppOptions {
   bodyLimitBytes?: number;
   /** Extra route modules (e.g. a capability added by the runtime). */
   routes?: readonly RouteModule[];
+  /**
+   * Enforce API keys (default true). `false` only in tests of other capabilities:
+   * every request then acts as an operator. Shipped servers always enforce them.
+   */
+  auth?: boolean;
+  /** Per-key rate limit (default: generous, see src/auth); false turns it off. */
+  rateLimit?: TrustOptions['rateLimit'];
+  /** Further trust settings (verifier cache, failure limits, idempotency retention). */
+  trust?: Omit<TrustOptions, 'store' | 'clock' | 'auth' | 'rateLimit'>;
+  requestTimeoutMs?: number;
+  handlerTimeoutMs?: number;
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimitBytes ?? BODY_LIMIT_BYTES,
+    requestTimeout: opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    handlerTimeout: opts.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS,
     // Off by default in Fastify: ids in paths are case-sensitive; keep it explicit.
     routerOptions: { caseSensitive: true, ignoreTrailingSlash: true },
   });
@@ -70,6 +87,15 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     }
   });
 
+  // Authentication, roles, scopes and rate limits go in before any route is declared.
+  await installTrust(app, {
+    ...opts.trust,
+    store: opts.store,
+    clock: opts.clock,
+    ...(opts.auth !== undefined && { auth: opts.auth }),
+    ...(opts.rateLimit !== undefined && { rateLimit: opts.rateLimit }),
+  });
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -79,8 +105,17 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
         description:
           "One point of access to China's national integrated compute network (东数西算): the supply ledger of hubs, " +
           'clusters and sites, task submission and placement, and the network model. Errors are JSON ' +
-          '`{error, message, field?}`; lists are pages with `nextCursor`; times are Unix seconds; money is integer fen.',
+          '`{error, message, field?}`; lists are pages with `nextCursor`; times are Unix seconds; money is integer fen. ' +
+          'Every route but the health checks and the documents needs an API key (`Authorization: Bearer sw_…`); ' +
+          'each route says which roles may call it. `POST /tasks` takes an `Idempotency-Key` header: retries with ' +
+          'the same key get the same answer and never a second task.',
       },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, sw_<id>_<secret>' },
+        },
+      },
+      security: [{ apiKey: [] }],
       tags: [
         { name: 'topology', description: 'National hubs, clusters, cities, pairings' },
         { name: 'sites', description: 'The supply ledger' },
@@ -89,6 +124,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
         { name: 'network', description: 'Latency between places' },
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'dashboard', description: 'Status page and counts' },
+        { name: 'keys', description: 'API keys: create, list, revoke; who am I' },
       ],
     },
   });

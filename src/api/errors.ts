@@ -46,6 +46,11 @@ const FASTIFY_CODES: Record<string, { status: number; error: string; message?: (
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, error: 'bad_request', message: () => 'the body is not valid JSON' },
   FST_ERR_BAD_URL: { status: 400, error: 'bad_request' },
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, error: 'bad_request' },
+  FST_ERR_HANDLER_TIMEOUT: {
+    status: 503,
+    error: 'unavailable',
+    message: () => 'the request took too long to answer; try again (retry a submission with its Idempotency-Key)',
+  },
 };
 
 function toApiError(err: unknown): { status: number; body: ApiError } | null {

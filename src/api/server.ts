@@ -8,7 +8,7 @@ import { type Clock, systemClock } from '../domain/clock.js';
 import { openStore } from '../store/index.js';
 import { seedNationalTopology } from '../store/seed.js';
 import type { Store } from '../store/sql.js';
-import { buildApp } from './app.js';
+import { type BuildAppOptions, buildApp } from './app.js';
 import type { RouteModule } from './routes/types.js';
 import { type Services, storeServices } from './services/index.js';
 
@@ -41,6 +41,11 @@ export interface StartServerOptions {
   routes?: readonly RouteModule[];
   /** Close on SIGINT/SIGTERM (default false; `suanwang serve` turns it on). */
   handleSignals?: boolean;
+  /** Enforce API keys (default true; `false` only in tests of other capabilities). */
+  auth?: boolean;
+  /** Per-key rate limit (default: generous); false turns it off. */
+  rateLimit?: BuildAppOptions['rateLimit'];
+  trust?: BuildAppOptions['trust'];
 }
 
 export interface RunningServer {
@@ -74,6 +79,9 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       services,
       ...(opts.logger !== undefined && { logger: opts.logger }),
       ...(opts.routes && { routes: opts.routes }),
+      ...(opts.auth !== undefined && { auth: opts.auth }),
+      ...(opts.rateLimit !== undefined && { rateLimit: opts.rateLimit }),
+      ...(opts.trust && { trust: opts.trust }),
     });
     await app.listen({ port: opts.port ?? 8080, host: opts.host ?? '127.0.0.1' });
   } catch (err) {

@@ -16,6 +16,13 @@ import type {
   TaskSubmissionSchema,
 } from '../api/schemas/tasks.js';
 import type { CitySchema, ClusterSchema, HubSchema, PairingSchema, SummarySchema } from '../api/schemas/topology.js';
+import type {
+  ApiKeyRecordSchema,
+  CreatedApiKeySchema,
+  NewApiKeySchema,
+  RoleSchema,
+  WhoAmISchema,
+} from '../auth/schemas.js';
 import type { TaskLogs } from '../dispatch/dispatch-loop.js';
 import type { Site } from '../domain/site.js';
 import type { TaskState, WorkKind } from '../domain/task.js';
@@ -37,6 +44,11 @@ export type PlacementRecord = Static<typeof PlacementRecordSchema>;
 export type Latency = Static<typeof LatencySchema>;
 export type Circle = Static<typeof CircleSchema>;
 export type Page<T> = { items: T[]; nextCursor: string | null };
+export type Role = Static<typeof RoleSchema>;
+export type ApiKey = Static<typeof ApiKeyRecordSchema>;
+export type NewApiKey = Static<typeof NewApiKeySchema>;
+export type CreatedApiKey = Static<typeof CreatedApiKeySchema>;
+export type WhoAmI = Static<typeof WhoAmISchema>;
 // Keeps Page in step with the server's page schema.
 type _PageCheck = Static<ReturnType<typeof PageOf<typeof TaskRecordSchema>>> extends Page<TaskRecord> ? true : never;
 const _pageCheck: _PageCheck = true;
@@ -135,9 +147,14 @@ export class SuanwangClient {
   }
 
   /** One request; JSON in and out; errors as SuanwangApiError / SuanwangConnectionError. */
-  async request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<{ status: number; data: T }> {
     const url = this.baseUrl + path;
-    const headers: Record<string, string> = { accept: 'application/json', ...this.opts.headers };
+    const headers: Record<string, string> = { accept: 'application/json', ...this.opts.headers, ...extraHeaders };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.opts.apiKey) headers.authorization = `Bearer ${this.opts.apiKey}`;
     let res: Response;
@@ -221,7 +238,19 @@ export class SuanwangClient {
   };
 
   // tasks
-  submitTask = async (task: TaskSubmission) => (await this.request<TaskRecord>('POST', '/tasks', task)).data;
+  /**
+   * With `idempotencyKey`, retrying (after a timeout or a dropped connection) returns the
+   * same task instead of submitting a second one.
+   */
+  submitTask = async (task: TaskSubmission, opts: { idempotencyKey?: string } = {}) =>
+    (
+      await this.request<TaskRecord>(
+        'POST',
+        '/tasks',
+        task,
+        opts.idempotencyKey !== undefined ? { 'idempotency-key': opts.idempotencyKey } : {},
+      )
+    ).data;
   getTask = (taskId: string) => this.get<TaskDetail>(`/tasks/${id(taskId)}`);
   listTasks = (q: TaskQuery = {}) => this.get<Page<TaskRecord>>('/tasks', q as Query);
   allTasks = (q: Omit<TaskQuery, 'cursor'> = {}) =>
@@ -237,6 +266,15 @@ export class SuanwangClient {
 
   // placements
   listPlacements = (q: PlacementQuery = {}) => this.get<Page<PlacementRecord>>('/placements', q as Query);
+
+  // API keys (operator), and who the caller is
+  whoami = () => this.get<WhoAmI>('/whoami');
+  /** A new key: `key` is its secret form, shown in this answer only. */
+  createKey = async (k: NewApiKey) => (await this.request<CreatedApiKey>('POST', '/keys', k)).data;
+  listKeys = (q: PageParams & { role?: Role; tenantId?: string; revoked?: boolean } = {}) =>
+    this.get<Page<ApiKey>>('/keys', q as Query);
+  getKey = (keyId: string) => this.get<ApiKey>(`/keys/${id(keyId)}`);
+  revokeKey = async (keyId: string) => (await this.request<ApiKey>('POST', `/keys/${id(keyId)}/revoke`, {})).data;
 
   // network
   latency = (from: string, to: string) => this.get<Latency>('/network/latency', { from, to });

@@ -38,8 +38,8 @@ export function platformServices(base: Services, platform: () => Platform): Serv
     ...base,
     tasks: {
       ...base.tasks,
-      async submit(input) {
-        const rec = await base.tasks.submit(input);
+      async submit(input, ctx) {
+        const rec = await base.tasks.submit(input, ctx);
         await platform().submitted(rec);
         return rec;
       },
@@ -75,7 +75,7 @@ function logsRoutes(platform: () => Platform): RouteModule {
     app.get<{ Params: { id: string }; Querystring: { offset?: number; maxBytes?: number; attempt?: number } }>(
       '/tasks/:id/logs',
       {
-        config: { roles: ['operator', 'tenant'] },
+        config: { roles: ['operator', 'tenant'], scope: 'task' },
         schema: {
           tags: ['tasks'],
           summary: "The output of a task's latest job (or of one attempt)",

@@ -6,7 +6,7 @@
  * is acknowledged before it is durable.
  */
 import type { Task } from '../domain/task.js';
-import { insertTasks } from './repos/tasks.js';
+import { type IdempotencyClaim, insertTasks } from './repos/tasks.js';
 import type { Store } from './sql.js';
 
 export interface TaskWriterOptions {
@@ -20,7 +20,8 @@ export interface TaskWriterOptions {
 
 interface Pending {
   task: Task;
-  resolve: () => void;
+  claim: IdempotencyClaim | undefined;
+  resolve: (written: boolean) => void;
   reject: (err: unknown) => void;
 }
 
@@ -42,10 +43,13 @@ export class TaskWriter {
     this.maxInFlight = opts.maxInFlight ?? (store.kind === 'pglite' ? 1 : 4);
   }
 
-  /** Resolves once the task (state queued) and its first event are committed. */
-  insert(task: Task): Promise<void> {
+  /**
+   * Resolves once the task (state queued) and its first event are committed: true.
+   * With an idempotency claim whose key is already taken nothing is written: false.
+   */
+  insert(task: Task, claim?: IdempotencyClaim): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ task, resolve, reject });
+      this.queue.push({ task, claim, resolve, reject });
       this.kick();
     });
   }
@@ -87,11 +91,13 @@ export class TaskWriter {
   private async write(batch: Pending[]): Promise<void> {
     try {
       // One statement is atomic on its own: no BEGIN/COMMIT round trips needed.
-      await insertTasks(
+      const { taken } = await insertTasks(
         this.store,
         batch.map((p) => p.task),
+        batch.map((p) => p.claim),
       );
-      for (const p of batch) p.resolve();
+      const lost = new Set(taken);
+      for (const p of batch) p.resolve(!lost.has(p.task.id));
     } catch (err) {
       if (batch.length === 1) {
         batch[0]!.reject(err);
@@ -100,8 +106,8 @@ export class TaskWriter {
       // One bad row must not fail its neighbours: write them one by one to find it.
       for (const p of batch) {
         try {
-          await insertTasks(this.store, [p.task]);
-          p.resolve();
+          const { taken } = await insertTasks(this.store, [p.task], [p.claim]);
+          p.resolve(taken.length === 0);
         } catch (e) {
           p.reject(e);
         }

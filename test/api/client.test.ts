@@ -4,7 +4,7 @@ import { type RunningServer, startServer } from '../../src/api/server.js';
 import { SuanwangApiError, SuanwangClient, SuanwangConnectionError } from '../../src/client/index.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { Store } from '../../src/store/index.js';
-import { T0 } from '../helpers/api.js';
+import { operatorKey, T0 } from '../helpers/api.js';
 import { newSite } from '../helpers/fixtures.js';
 import { describeStores, freshStore } from '../helpers/stores.js';
 
@@ -14,8 +14,9 @@ describeStores('typed client over HTTP', (kind) => {
   let client: SuanwangClient;
   before(async () => {
     store = await freshStore(kind);
-    server = await startServer({ store, port: 0, clock: new ManualClock(T0) });
-    client = new SuanwangClient({ baseUrl: server.url });
+    const clock = new ManualClock(T0);
+    server = await startServer({ store, port: 0, clock });
+    client = new SuanwangClient({ baseUrl: server.url, apiKey: await operatorKey(store, clock) });
   });
   after(async () => {
     await server.close();

@@ -115,7 +115,7 @@ describeStores('API tasks', (kind) => {
     assert.equal(bad.status, 400);
     assert.deepEqual(bad.body, { error: 'bad_request', message: 'the body is not valid JSON' });
 
-    const huge = await api.app.inject({
+    const huge = await api.inject({
       method: 'POST',
       url: '/tasks',
       headers: { 'content-type': 'application/json' },
@@ -124,7 +124,7 @@ describeStores('API tasks', (kind) => {
     assert.equal(huge.statusCode, 413);
     assert.equal(huge.json().error, 'payload_too_large');
 
-    const text = await api.app.inject({
+    const text = await api.inject({
       method: 'POST',
       url: '/tasks',
       headers: { 'content-type': 'text/plain' },
@@ -133,7 +133,7 @@ describeStores('API tasks', (kind) => {
     assert.equal(text.statusCode, 415);
     assert.equal(text.json().error, 'unsupported_media_type');
 
-    const noBody = await api.app.inject({ method: 'POST', url: '/tasks' });
+    const noBody = await api.inject({ method: 'POST', url: '/tasks' });
     assert.equal(noBody.statusCode, 400);
     assert.equal(noBody.json().field, 'body');
 
@@ -283,11 +283,11 @@ describeStores('API tasks', (kind) => {
     assert.equal(res.body.state, 'cancelled');
     assert.equal(res.body.stateReason, 'no longer needed');
     assert.equal(res.body.version, 2);
-    const again = await api.app.inject({ method: 'POST', url: `/tasks/${t.id}/cancel` });
+    const again = await api.inject({ method: 'POST', url: `/tasks/${t.id}/cancel` });
     assert.equal(again.statusCode, 409);
     assert.match(again.json().message, /already cancelled/);
     const t2 = (await api.call('POST', '/tasks', submission())).body;
-    const bare = await api.app.inject({ method: 'POST', url: `/tasks/${t2.id}/cancel` });
+    const bare = await api.inject({ method: 'POST', url: `/tasks/${t2.id}/cancel` });
     assert.equal(bare.statusCode, 200);
     assert.equal(bare.json().stateReason, 'cancelled on request');
     assert.equal((await api.call('POST', '/tasks/t_NOPE/cancel', {})).status, 404);

@@ -39,7 +39,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 const FAST = { scheduleIntervalMs: 100, dispatch: { pollIntervalMs: 100 }, localMaxConcurrent: 4 };
 
 function start(store: Store, dataDir: string): Promise<RunningPlatform> {
-  return startPlatform({ store, dataDir, port: 0, seed: false, ...FAST });
+  return startPlatform({ store, dataDir, port: 0, seed: false, auth: false, ...FAST });
 }
 
 async function allEnded(base: string, ids: string[]) {

@@ -1,6 +1,8 @@
 /**
  * A small status page at `/`: counts of hubs, sites and tasks and the latest
  * tasks, read from the API by the browser (the full dashboard lives in web/).
+ * The page itself holds no data; its API calls send the key the visitor
+ * enters, kept in this browser's sessionStorage only.
  */
 import { PUBLIC } from '../roles.js';
 import type { RouteModule } from './types.js';
@@ -28,6 +30,7 @@ const PAGE = `<!doctype html>
 <body>
 <h1>Suanwang 算网</h1>
 <p class="sub">National integrated compute network (东数西算) — <a href="/docs">API docs</a> · <a href="/openapi.json">OpenAPI</a></p>
+<form id="auth" hidden><label>API key <input id="key" type="password" size="60" autocomplete="off" placeholder="sw_…"></label> <button>Use</button></form>
 <div class="cards" id="cards"><div class="card">loading…</div></div>
 <h2>Hubs</h2>
 <table><thead><tr><th>Hub</th><th>Side</th><th>Clusters</th><th>Paired with</th></tr></thead><tbody id="hubs"></tbody></table>
@@ -36,8 +39,19 @@ const PAGE = `<!doctype html>
 <p id="error" class="err"></p>
 <script>
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const auth = document.getElementById('auth');
+auth.addEventListener('submit', (e) => {
+  e.preventDefault();
+  sessionStorage.setItem('suanwangApiKey', document.getElementById('key').value.trim());
+  auth.hidden = true;
+  load();
+});
 async function get(path) {
-  const r = await fetch(path, { headers: { accept: 'application/json' } });
+  const key = sessionStorage.getItem('suanwangApiKey');
+  const headers = { accept: 'application/json' };
+  if (key) headers.authorization = 'Bearer ' + key;
+  const r = await fetch(path, { headers });
+  if (r.status === 401) auth.hidden = false;
   if (!r.ok) throw new Error(path + ': ' + r.status + ' ' + (await r.text()));
   return r.json();
 }

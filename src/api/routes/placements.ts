@@ -1,5 +1,6 @@
 /** Placements across tasks: by task, by site, current or superseded. */
 import type { Static } from '@sinclair/typebox';
+import { tenantScopeOf } from '../../auth/principal.js';
 import { errorResponses } from '../schemas/common.js';
 import { PlacementPage, PlacementQuery } from '../schemas/placements.js';
 import type { RouteModule } from './types.js';
@@ -17,7 +18,12 @@ export const placementRoutes: RouteModule = (app, { services: { tasks } }) => {
     },
     handler: (req) => {
       const { limit = 50, cursor, ...filter } = req.query;
-      return tasks.listPlacements(filter, { limit, ...(cursor !== undefined && { cursor }) });
+      // A tenant sees the placements of its own tasks only.
+      const own = tenantScopeOf(req.principal);
+      return tasks.listPlacements(
+        { ...filter, ...(own !== undefined && { tenantId: own }) },
+        { limit, ...(cursor !== undefined && { cursor }) },
+      );
     },
   });
 };

@@ -62,7 +62,7 @@ export const siteRoutes: RouteModule = (app, { services: { supply } }) => {
   app.route<{ Body: Site }>({
     method: 'POST',
     url: '/sites/register',
-    config: { roles: ['operator', 'site'] },
+    config: { roles: ['operator', 'site'], scope: 'site-body' },
     schema: {
       tags,
       summary: 'A site registers itself: created (201) or replaced (200), by id',
@@ -92,7 +92,7 @@ export const siteRoutes: RouteModule = (app, { services: { supply } }) => {
   app.route<{ Params: Id; Querystring: Version; Body: Static<typeof SitePatchSchema> }>({
     method: 'PATCH',
     url: '/sites/:id',
-    config: { roles: ['operator', 'site'] },
+    config: { roles: ['operator', 'site'], scope: 'site' },
     schema: {
       tags,
       summary: 'Change some fields of a site (e.g. status: draining)',

@@ -19,10 +19,13 @@ export const ErrorSchema = Type.Object(
 /** The error responses every route may give; routes add their success codes. */
 export const errorResponses = {
   400: ErrorSchema,
+  401: ErrorSchema,
+  403: ErrorSchema,
   404: ErrorSchema,
   409: ErrorSchema,
   413: ErrorSchema,
   415: ErrorSchema,
+  429: ErrorSchema,
   500: ErrorSchema,
   503: ErrorSchema,
 } as const;

@@ -3,6 +3,7 @@
  * the network model). The runtime may wrap or replace any of them, e.g. to
  * wake the scheduler on submit or stop a job on cancel, without touching routes.
  */
+import { type IdempotencyService, storeIdempotencyService } from '../../auth/idempotency.js';
 import type { Clock } from '../../domain/clock.js';
 import { type StoreCounts, storeCounts } from '../../store/repos/topology.js';
 import type { Store } from '../../store/sql.js';
@@ -17,6 +18,7 @@ export { modelNetworkService } from './network.js';
 export { PlaceIds } from './places.js';
 export { publicSite, type SupplyService, storeSupplyService } from './supply.js';
 export {
+  type SubmitContext,
   storeTaskService,
   type TaskDetail,
   type TaskService,
@@ -28,6 +30,8 @@ export interface Services {
   supply: SupplyService;
   tasks: TaskService;
   network: NetworkService;
+  /** Answers already given to Idempotency-Keys (src/auth/idempotency.ts). */
+  idempotency: IdempotencyService;
   /** Counts for the dashboard. */
   summary(): Promise<StoreCounts>;
   /** Resolves when the platform can serve (the store answers); throws otherwise. */
@@ -45,6 +49,7 @@ export function storeServices(store: Store, clock: Clock, opts: StoreServicesOpt
     supply: storeSupplyService(store, clock, () => places.invalidate()),
     tasks: storeTaskService(store, clock, places, opts),
     network: opts.network ?? modelNetworkService(),
+    idempotency: storeIdempotencyService(store),
     summary: () => storeCounts(store),
     ready: async () => {
       await store.query('SELECT 1');

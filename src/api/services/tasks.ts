@@ -3,6 +3,8 @@
  * scheduler's own validation plus the store's places and hubs, group-committed
  * writes), reads with placement and history, cancellation.
  */
+
+import { IdempotencyKeyTaken } from '../../auth/idempotency.js';
 import type { Clock } from '../../domain/clock.js';
 import { DomainError, invalid, notFound } from '../../domain/errors.js';
 import type { Task } from '../../domain/task.js';
@@ -20,7 +22,9 @@ import type { PageRequest } from '../../store/repos/sites.js';
 import {
   changeTaskState,
   getTask,
+  type IdempotencyClaim,
   listTasks,
+  queuedRecord,
   type TaskEvent,
   type TaskFilter,
   type TaskRecord,
@@ -36,9 +40,17 @@ export interface TaskDetail extends TaskRecord {
   history: TaskEvent[];
 }
 
+export interface SubmitContext {
+  /** The request's Idempotency-Key, stored with the task in one statement. */
+  idempotency?: IdempotencyClaim;
+}
+
 export interface TaskService {
-  /** Validates, fills defaults, stores the task as queued; resolves after commit. */
-  submit(input: TaskSubmission): Promise<TaskRecord>;
+  /**
+   * Validates, fills defaults, stores the task as queued; resolves after commit.
+   * Throws IdempotencyKeyTaken (nothing written) when the context's key is already used.
+   */
+  submit(input: TaskSubmission, ctx?: SubmitContext): Promise<TaskRecord>;
   get(id: string): Promise<TaskDetail>;
   list(filter: TaskFilter, page: PageRequest): Promise<Page<TaskRecord>>;
   cancel(id: string, reason?: string): Promise<TaskRecord>;
@@ -95,7 +107,7 @@ export function storeTaskService(
 ): TaskService {
   const writer = opts.writer ?? new TaskWriter(store);
   return {
-    async submit(input) {
+    async submit(input, ctx = {}) {
       const nowS = clock.nowS();
       const task = taskFromSubmission(input, newTaskId(nowS), nowS);
       validateTask(task);
@@ -113,15 +125,8 @@ export function storeTaskService(
       if (new Set(task.allowedHubs).size !== task.allowedHubs.length) {
         throw invalid('allowedHubs', 'lists a hub twice');
       }
-      await writer.insert(task);
-      const rec: TaskRecord = {
-        ...task,
-        state: 'queued',
-        siteId: null,
-        stateReason: null,
-        updatedAtS: nowS,
-        version: 1,
-      };
+      if (!(await writer.insert(task, ctx.idempotency))) throw new IdempotencyKeyTaken(ctx.idempotency!);
+      const rec = queuedRecord(task);
       opts.onSubmitted?.(rec);
       return rec;
     },

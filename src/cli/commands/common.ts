@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { cliConfigPath, clientSettings } from '../../auth/client-config.js';
 import { DEFAULT_URL, SuanwangApiError, SuanwangClient, SuanwangConnectionError } from '../../client/index.js';
 
 /** The --url option on a command group; its subcommands list it in their --help. */
@@ -14,11 +15,18 @@ export function addUrlOption(cmd: Command): Command {
     .configureHelp({ showGlobalOptions: true });
 }
 
+/** The client for --url / SUANWANG_URL / the config file, with SUANWANG_API_KEY or the config file's key. */
 export function clientFor(cmd: Command): SuanwangClient {
   const { url } = cmd.optsWithGlobals<{ url?: string }>();
+  let settings: { url?: string; apiKey?: string };
+  try {
+    settings = clientSettings({ ...(url !== undefined && { url }) });
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
   return new SuanwangClient({
-    baseUrl: url ?? process.env.SUANWANG_URL ?? DEFAULT_URL,
-    ...(process.env.SUANWANG_API_KEY && { apiKey: process.env.SUANWANG_API_KEY }),
+    baseUrl: settings.url ?? DEFAULT_URL,
+    ...(settings.apiKey && { apiKey: settings.apiKey }),
   });
 }
 
@@ -32,6 +40,9 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
         process.stderr.write(
           `error: ${err.message}${err.field ? ` (field: ${err.field})` : ''} [${err.status} ${err.error}]\n`,
         );
+        if (err.status === 401) {
+          process.stderr.write(`hint: set SUANWANG_API_KEY, or "apiKey" in ${cliConfigPath()}\n`);
+        }
       } else if (err instanceof SuanwangConnectionError || err instanceof CliError) {
         process.stderr.write(`error: ${err.message}\n`);
       } else {

@@ -1,6 +1,7 @@
 /** Every CLI command file, registered in one place (add one line per capability). */
 import type { Command } from 'commander';
 import { register as registerDemo } from './demo.js';
+import { register as registerKeys } from './keys.js';
 import { register as registerServe } from './serve.js';
 import { register as registerSim } from './sim.js';
 import { register as registerSites } from './sites.js';
@@ -12,4 +13,5 @@ export function registerAll(program: Command): void {
   registerSites(program);
   registerTasks(program);
   registerSim(program);
+  registerKeys(program);
 }

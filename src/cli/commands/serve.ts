@@ -5,6 +5,7 @@
  * PostgreSQL, with exactly one process running the platform).
  */
 import { type Command, InvalidArgumentError } from 'commander';
+import type { Store } from '../../store/sql.js';
 import { parseInteger } from './common.js';
 
 interface ServeOptions {
@@ -17,6 +18,20 @@ interface ServeOptions {
   policy: string;
   apiOnly?: boolean;
   logLevel: string;
+  rateLimit?: { max: number; timeWindowMs: number } | false;
+}
+
+/** "100000/10s", "600/1m", "off" → the per-key rate limit. */
+function parseRateLimit(text: string): { max: number; timeWindowMs: number } | false {
+  if (text === 'off') return false;
+  const m = /^(\d+)\/(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m?.[3] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  const max = Number(m?.[1]);
+  const windowMs = Number(m?.[2]) * unit;
+  if (!m || !(max > 0) || !(windowMs >= 1)) {
+    throw new InvalidArgumentError(`'${text}' is not a rate limit (e.g. 100000/10s, 600/1m, off)`);
+  }
+  return { max, timeWindowMs: windowMs };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -44,10 +59,18 @@ export function register(program: Command): void {
       },
       'info',
     )
+    .option(
+      '--rate-limit <requests/window>',
+      'requests per API key per window, e.g. 100000/10s (the default), 600/1m, or off',
+      parseRateLimit,
+    )
     .addHelpText(
       'after',
       '\nPGlite keeps its data in --data-dir and runs with fsync off: committed data survives a crash of\n' +
-        'the process, not of the machine. Use PostgreSQL (DATABASE_URL) in production.',
+        'the process, not of the machine. Use PostgreSQL (DATABASE_URL) in production.\n' +
+        '\nEvery route but /healthz, /readyz and the API documents needs an API key. On the first start with\n' +
+        'an empty store the server creates an operator key and prints it once; make more with\n' +
+        '`suanwang keys create`.',
     )
     .action(async (o: ServeOptions) => {
       // Loaded here, not at the top: every other command starts faster without the server stack.
@@ -66,8 +89,9 @@ export function register(program: Command): void {
         seed: o.seed,
         logger: { level: o.logLevel },
         handleSignals: true,
+        ...(o.rateLimit !== undefined && { rateLimit: o.rateLimit }),
       };
-      let server: { url: string; store: { kind: string } };
+      let server: { url: string; store: Store };
       try {
         if (o.apiOnly) {
           const { startServer } = await import('../../api/server.js');
@@ -79,6 +103,14 @@ export function register(program: Command): void {
       } catch (err) {
         process.stderr.write(`error: ${(err as Error).message}\n`);
         process.exit(1);
+      }
+      const { ensureBootstrapKey } = await import('../../auth/key-store.js');
+      const boot = await ensureBootstrapKey(server.store);
+      if (boot.key) {
+        process.stderr.write(
+          `created the first operator API key; it is shown only this once, keep it safe:\n  ${boot.key}\n` +
+            '(send it as Authorization: Bearer …, or set SUANWANG_API_KEY for the CLI; more keys: suanwang keys create)\n',
+        );
       }
       const db = o.databaseUrl ?? process.env.DATABASE_URL;
       const where =

@@ -54,6 +54,7 @@ interface SubmitOptions {
   pairedOnly?: boolean;
   priority?: number;
   command?: string;
+  idempotencyKey?: string;
   json?: boolean;
 }
 
@@ -101,8 +102,8 @@ async function submissionFrom(o: SubmitOptions): Promise<TaskSubmission> {
   set('pairedOnly', o.pairedOnly);
   set('priority', o.priority);
   set('command', o.command);
+  // No --tenant needed with a tenant key: the server takes the tenant from the key.
   for (const [k, flag] of [
-    ['tenantId', '--tenant'],
     ['kind', '--kind'],
     ['durationS', '--duration'],
     ['originCity', '--origin'],
@@ -129,7 +130,7 @@ export function register(program: Command): void {
     .command('submit')
     .description('Submit a task (flags, or a JSON file with flags on top)')
     .option('-f, --file <path>', "a task submission as JSON ('-' reads stdin)")
-    .option('--tenant <id>', 'tenant id')
+    .option('--tenant <id>', "tenant id (with a tenant key: the key's own tenant when omitted)")
     .addOption(new Option('--kind <kind>', 'kind of work').choices(KINDS))
     .option('--cpu <cores>', 'CPU cores', parseNumber)
     .option('--memory-gb <gb>', 'memory, GB', parseNumber)
@@ -150,10 +151,13 @@ export function register(program: Command): void {
     .option('--paired-only', 'only the origin hub and its western partners')
     .option('--priority <n>', 'higher runs first (-1000..1000)', parseInteger)
     .option('--command <cmd>', 'shell command to run at the site')
+    .option('--idempotency-key <key>', 'run the same command again safely: the same key never makes a second task')
     .option('--json', 'print the stored task as JSON')
     .action(
       action(async (o: SubmitOptions, cmd: Command) => {
-        const t = await clientFor(cmd).submitTask(await submissionFrom(o));
+        const t = await clientFor(cmd).submitTask(await submissionFrom(o), {
+          ...(o.idempotencyKey !== undefined && { idempotencyKey: o.idempotencyKey }),
+        });
         if (o.json) return printJson(t);
         process.stdout.write(`${t.id}\n`);
       }),

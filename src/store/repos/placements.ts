@@ -22,6 +22,8 @@ export interface PlacementFilter {
   siteId?: string;
   /** Only current (true) or only superseded (false) placements. */
   current?: boolean;
+  /** Only placements of this tenant's tasks. */
+  tenantId?: string;
 }
 
 const COLUMNS = `id::text AS id, task_id, site_id, start_s, end_s, profile, score, runners_up, explanation,
@@ -119,8 +121,16 @@ export async function listPlacements(
        AND ($3::text IS NULL OR task_id = $3)
        AND ($4::text IS NULL OR site_id = $4)
        AND ($5::boolean IS NULL OR superseded = NOT $5)
+       AND ($6::text IS NULL OR task_id IN (SELECT id FROM tasks WHERE tenant_id = $6))
      ORDER BY id DESC LIMIT $2`,
-    [before, page.limit + 1, filter.taskId ?? null, filter.siteId ?? null, filter.current ?? null],
+    [
+      before,
+      page.limit + 1,
+      filter.taskId ?? null,
+      filter.siteId ?? null,
+      filter.current ?? null,
+      filter.tenantId ?? null,
+    ],
   );
   return pageOf(rows.map(toRecord), page.limit, (p) => p.id);
 }

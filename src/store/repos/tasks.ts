@@ -67,31 +67,90 @@ export function taskOf(t: Task | TaskRecord): Task {
 }
 
 /**
- * Inserts new tasks (state queued) with their first event, in one statement.
- * Many rows per round trip: this is what makes group commit pay.
+ * An Idempotency-Key claimed by a submission: written in the same statement as
+ * the task (src/store/migrations/201), so a crash keeps both or neither.
  */
-export async function insertTasks(sql: Sql, tasks: readonly Task[]): Promise<void> {
-  if (tasks.length === 0) return;
-  const rows = tasks.map((t) => ({
+export interface IdempotencyClaim {
+  /** Whose key: 'tenant:<id>', 'key:<api key id>' or 'anonymous'. */
+  scope: string;
+  key: string;
+  /** sha256 of the request, to tell a retry from a different request reusing the key. */
+  requestHash: string;
+}
+
+/**
+ * Inserts new tasks (state queued) with their first event, in one statement.
+ * Many rows per round trip: this is what makes group commit pay. A task with
+ * an idempotency claim is written only if its (scope, key) is still free —
+ * else nothing of it is written and its id is returned among the `taken`.
+ */
+export async function insertTasks(
+  sql: Sql,
+  tasks: readonly Task[],
+  claims?: readonly (IdempotencyClaim | undefined)[],
+): Promise<{ taken: string[] }> {
+  if (tasks.length === 0) return { taken: [] };
+  const rows = tasks.map((t, i) => ({
     id: t.id,
     tenant_id: t.tenantId,
     kind: t.kind,
     spec: taskOf(t),
     submitted_s: t.submittedAtS,
+    ...(claims?.[i] && { idem_scope: claims[i].scope, idem_key: claims[i].key, idem_hash: claims[i].requestHash }),
   }));
-  await sql.query(
+  if (!claims?.some(Boolean)) {
+    await sql.query(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::text::jsonb)
+           AS x(id text, tenant_id text, kind text, spec jsonb, submitted_s double precision)
+       ), ins AS (
+         INSERT INTO tasks (id, tenant_id, state, kind, spec, submitted_at, updated_at)
+         SELECT id, tenant_id, 'queued', kind, spec, to_timestamp(submitted_s), to_timestamp(submitted_s) FROM input
+         RETURNING id, submitted_at
+       )
+       INSERT INTO task_events (task_id, at, from_state, to_state, reason)
+       SELECT id, submitted_at, NULL, 'queued', 'submitted' FROM ins`,
+      [toJson(rows)],
+    );
+    return { taken: [] };
+  }
+  // ON CONFLICT DO NOTHING also settles two claims of one key inside the batch: the first wins.
+  const inserted = await sql.query<{ id: string }>(
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::text::jsonb)
-         AS x(id text, tenant_id text, kind text, spec jsonb, submitted_s double precision)
+         AS x(id text, tenant_id text, kind text, spec jsonb, submitted_s double precision,
+              idem_scope text, idem_key text, idem_hash text)
+     ), claimed AS (
+       INSERT INTO idempotency_keys (scope, key, request_hash, task_id, created_at_s)
+       SELECT idem_scope, idem_key, idem_hash, id, submitted_s FROM input WHERE idem_key IS NOT NULL
+       ON CONFLICT DO NOTHING
+       RETURNING task_id
      ), ins AS (
        INSERT INTO tasks (id, tenant_id, state, kind, spec, submitted_at, updated_at)
        SELECT id, tenant_id, 'queued', kind, spec, to_timestamp(submitted_s), to_timestamp(submitted_s) FROM input
+       WHERE idem_key IS NULL OR id IN (SELECT task_id FROM claimed)
        RETURNING id, submitted_at
+     ), ev AS (
+       INSERT INTO task_events (task_id, at, from_state, to_state, reason)
+       SELECT id, submitted_at, NULL, 'queued', 'submitted' FROM ins
      )
-     INSERT INTO task_events (task_id, at, from_state, to_state, reason)
-     SELECT id, submitted_at, NULL, 'queued', 'submitted' FROM ins`,
+     SELECT id FROM ins`,
     [toJson(rows)],
   );
+  const ok = new Set(inserted.map((r) => r.id));
+  return { taken: tasks.filter((t) => !ok.has(t.id)).map((t) => t.id) };
+}
+
+/** The record of a task just inserted (what a submission answers, and what a replay answers again). */
+export function queuedRecord(task: Task): TaskRecord {
+  return {
+    ...taskOf(task),
+    state: 'queued',
+    siteId: null,
+    stateReason: null,
+    updatedAtS: task.submittedAtS,
+    version: 1,
+  };
 }
 
 export async function getTask(sql: Sql, id: string): Promise<TaskRecord | null> {

@@ -1,0 +1,10 @@
+/** Trust: API keys, roles, tenant and site scopes, rate limits, idempotent submission, audit metrics. */
+export * from './api-key.js';
+export * from './client-config.js';
+export * from './idempotency.js';
+export * from './key-store.js';
+export * from './metrics.js';
+export * from './plugin.js';
+export * from './principal.js';
+export * from './scope.js';
+export * from './verifier.js';
