@@ -222,7 +222,11 @@ export class Platform {
       this.timer = undefined;
       this.wakeRequested = false;
       this.cycling = this.cycle()
-        .then(() => undefined)
+        .then((r) => {
+          // placed tasks that may start now go to their sites at once, not at the next dispatch poll
+          if (r.placed > 0)
+            void this.dispatch.kick().catch((e) => this.log.error({ err: String(e) }, 'dispatch failed'));
+        })
         .catch((e) => this.log.error({ err: String(e) }, 'scheduling cycle failed'))
         .finally(() => this.schedule(this.wakeRequested ? 0 : (this.opts.scheduleIntervalMs ?? 1000)));
     }, delayMs);
