@@ -267,6 +267,24 @@ export function register(program: Command): void {
     );
 
   tasks
+    .command('logs <id>')
+    .description("Print the output of a task's job (the latest attempt unless --attempt)")
+    .option('--attempt <n>', 'which attempt', parseInteger)
+    .option('--offset <bytes>', 'start at this byte of the output', parseInteger)
+    .option('--json', 'print the answer (text, size, offset, which job) as JSON')
+    .action(
+      action(async (taskId: string, o: { attempt?: number; offset?: number; json?: boolean }, cmd: Command) => {
+        const logs = await clientFor(cmd).taskLogs(taskId, {
+          ...(o.attempt !== undefined && { attempt: o.attempt }),
+          ...(o.offset !== undefined && { offset: o.offset }),
+        });
+        if (o.json) return printJson(logs);
+        if (logs.truncated) process.stderr.write(`(output from byte ${logs.offset} of ${logs.sizeBytes})\n`);
+        process.stdout.write(logs.text.endsWith('\n') || logs.text === '' ? logs.text : `${logs.text}\n`);
+      }),
+    );
+
+  tasks
     .command('cancel <id>')
     .description('Cancel an unfinished task')
     .option('--reason <text>', 'why (kept in the task history)')
