@@ -39,7 +39,10 @@ const { values: args } = parseArgs({
     'gap-tasks': { type: 'string', default: '2000' },
     seed: { type: 'string', default: '42' },
     only: { type: 'string' },
-    scale: { type: 'string' },
+    scale: { type: 'string', default: '0.005' },
+    'batch-scale': { type: 'string', default: '0.01' },
+    'gap-scale': { type: 'string', default: '0.01' },
+    budget: { type: 'string' },
   },
 });
 const SEED = Number(args.seed);
@@ -191,10 +194,10 @@ function makeTask(rng: Rng, id: string, atS: number, opts: { flexible: boolean }
 
 async function decisions(nSites: number, nTasks: number) {
   const rng = new Rng(SEED);
-  const w = world(nSites, rng, Number(args.scale ?? 1 / 200));
+  const w = world(nSites, rng, Number(args.scale));
   const clock = new ManualClock(T0);
   const book = new ReservationBook(w.sites);
-  const sched = new Scheduler({ world: w, profile: profileFor('balanced'), clock, capacity: book });
+  const sched = new Scheduler({ world: w, profile: policy('balanced'), clock, capacity: book });
   const spanS = 3 * 86400;
   const tasks: Task[] = [];
   let at = T0;
@@ -253,7 +256,7 @@ async function decisions(nSites: number, nTasks: number) {
 
 async function highsBatch(nTasks: number, nSites: number) {
   const rng = new Rng(SEED + 1);
-  const w = world(nSites, rng, 1 / 3000);
+  const w = world(nSites, rng, Number(args['batch-scale']));
   const tasks = Array.from({ length: nTasks }, (_, i) => makeTask(rng, `h${i}`, T0, { flexible: false }));
   const sched = new Scheduler({
     world: w,
@@ -300,11 +303,11 @@ async function batchObjective(w: SchedulerWorld, tasks: readonly Task[], profile
 async function gaps(nTasks: number, nSites: number) {
   const rng = new Rng(SEED + 2);
   // tight capacity: the best sites cannot take everything, so the order of decisions matters
-  const w = world(nSites, rng, 1 / 12000);
+  const w = world(nSites, rng, Number(args['gap-scale']));
   const tasks = Array.from({ length: nTasks }, (_, i) => makeTask(rng, `g${i}`, T0, { flexible: false }));
   const out: Record<string, unknown> = {};
   for (const name of ['nearest', 'cheapest', 'greenest', 'balanced'] as const) {
-    const p = profileFor(name);
+    const p = policy(name);
     log(`gap: ${name} on ${nTasks} tasks × ${nSites} sites`);
     const greedy = await batchObjective(w, tasks, p, p);
     const opt = await batchObjective(w, tasks, { ...p, name: `${name}-highs`, mode: 'highs' }, p);
@@ -319,6 +322,12 @@ async function gaps(nTasks: number, nSites: number) {
     };
   }
   return { tasks: nTasks, sites: nSites, policies: out };
+}
+
+/** A named profile, with --budget overriding its search budget. */
+function policy(name: 'nearest' | 'cheapest' | 'greenest' | 'balanced' | 'optimal'): Profile {
+  const p = profileFor(name);
+  return args.budget === undefined ? p : { ...p, searchBudget: Number(args.budget) };
 }
 
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;

@@ -27,15 +27,8 @@ export const SAMPLES_PER_FILTER = 3;
 
 /** Everything a static filter or a static score column depends on. */
 export function classKey(task: Task): string {
-  return [
-    task.originCity,
-    task.dataClass,
-    task.latencySlaMs ?? '-',
-    shapeKey(task.resources),
-    task.allowedHubs.join(','),
-    task.pairedOnly ? 1 : 0,
-    task.dataGb > 0 ? 1 : 0,
-  ].join('|');
+  const hubs = task.allowedHubs.length === 0 ? '' : task.allowedHubs.join(',');
+  return `${task.originCity}|${task.dataClass}|${task.latencySlaMs ?? '-'}|${shapeKey(task.resources)}|${hubs}|${task.pairedOnly ? 1 : 0}|${task.dataGb > 0 ? 1 : 0}`;
 }
 
 /** The weighted score plugins of a profile, by timing, in summing order. */
@@ -89,8 +82,15 @@ function originOf(task: Task, table: SiteTable): OriginInfo {
 export class PlanCache {
   private readonly masks = new Map<string, Uint8Array>();
   private readonly pools = new Map<string, (readonly number[])[]>();
+  /** Candidate scratch: a site has at most one candidate per GPU pool. */
+  readonly siteScratch: Int32Array;
+  readonly poolScratch: Int16Array;
 
-  constructor(readonly table: SiteTable) {}
+  constructor(readonly table: SiteTable) {
+    const most = table.sites.reduce((m, s) => m + Math.max(1, s.capacity.gpus.length), 0);
+    this.siteScratch = new Int32Array(most);
+    this.poolScratch = new Int16Array(most);
+  }
 
   mask(f: FilterPlugin, task: Task, ctx: FilterContext): Uint8Array {
     const key = f.key ? `${f.name}#${f.key(task, ctx.origin)}` : undefined;
@@ -149,8 +149,7 @@ function newPlan(task: Task, origin: OriginInfo, table: SiteTable, nowS: number,
 }
 
 function itKwAt(task: Task, table: SiteTable, site: number, pool: number): number {
-  const gpu = pool >= 0 ? table.sites[site]!.capacity.gpus[pool]!.powerW : DEFAULT_GPU_POWER_W;
-  return itPowerKw(task.resources, gpu);
+  return itPowerKw(task.resources, pool >= 0 ? table.gpuPowerW[site]![pool]! : DEFAULT_GPU_POWER_W);
 }
 
 /** Columns and bounds of every candidate, then the heap the walk draws the order from. */
@@ -169,26 +168,30 @@ function finish(plan: ClassPlan, table: SiteTable, w: Weighting): ClassPlan {
     for (let c = 0; c < plan.n; c++) plan.fixedA[c] = plan.fixedA[c]! + wk * a[c]!;
     if (p.affine!.b !== undefined) {
       const b = plan.cols[p.affine!.b]!;
-      plan.fixedB.push(b.map((x) => wk * x));
+      const wb = new Float64Array(plan.n);
+      for (let c = 0; c < plan.n; c++) wb[c] = wk * b[c]!;
+      plan.fixedB.push(wb);
     }
   }
+  // bounds, column by column: fixed parts, then the timed ones (all, and those not monotone in the start), then dynamic
+  const add = (into: Float64Array, col: Float64Array | undefined, wk: number) => {
+    if (col) for (let c = 0; c < plan.n; c++) into[c] = into[c]! + wk * col[c]!;
+  };
+  const fixedLb = new Float64Array(plan.n);
+  for (let k = 0; k < w.fixedPlugins.length; k++) add(fixedLb, w.fixedPlugins[k]!.low(plan), w.fixedWeights[k]!);
+  const dynLb = new Float64Array(plan.n);
+  for (let k = 0; k < w.dynamicPlugins.length; k++) add(dynLb, w.dynamicPlugins[k]!.low(plan), w.dynamicWeights[k]!);
+  const timed = new Float64Array(plan.n);
+  const flat = new Float64Array(plan.n);
+  for (let k = 0; k < w.timedPlugins.length; k++) {
+    const p = w.timedPlugins[k]!;
+    add(timed, p.low(plan), w.timedWeights[k]!);
+    if (!p.monotoneInStart) add(flat, p.low(plan), w.timedWeights[k]!);
+  }
   for (let c = 0; c < plan.n; c++) {
-    let lb = 0;
-    for (let k = 0; k < w.fixedPlugins.length; k++) lb += w.fixedWeights[k]! * w.fixedPlugins[k]!.bound(plan, c, table);
-    let timed = 0;
-    let flat = 0;
-    for (let k = 0; k < w.timedPlugins.length; k++) {
-      const b = w.timedWeights[k]! * w.timedPlugins[k]!.bound(plan, c, table);
-      timed += b;
-      if (!w.timedPlugins[k]!.monotoneInStart) flat += b;
-    }
-    let dyn = 0;
-    for (let k = 0; k < w.dynamicPlugins.length; k++) {
-      dyn += w.dynamicWeights[k]! * w.dynamicPlugins[k]!.bound(plan, c, table);
-    }
-    plan.timedLb[c] = timed + dyn;
-    plan.timedLbFlat[c] = flat + dyn;
-    plan.lb[c] = lb + timed + dyn;
+    plan.timedLb[c] = timed[c]! + dynLb[c]!;
+    plan.timedLbFlat[c] = flat[c]! + dynLb[c]!;
+    plan.lb[c] = fixedLb[c]! + timed[c]! + dynLb[c]!;
   }
   // every candidate in a heap; nextInOrder moves them to `order` as walks reach them
   for (let c = 0; c < plan.n; c++) plan.heap[c] = c;
@@ -241,18 +244,18 @@ export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Wei
   const statics = profile.filters.map((f) => FILTER_PLUGINS[f]!).filter((f) => f.stage === 'static');
   const masks = statics.map((f) => cache.mask(f, task, ctx));
   const pools = cache.poolsOf(task);
-  const removedByFilter: Record<string, number> = {};
+  const removed = new Int32Array(statics.length);
   const samples: ClassPlan['samples'] = [];
-  const sites: number[] = [];
-  const poolOf: number[] = [];
+  const sites = cache.siteScratch;
+  const poolOf = cache.poolScratch;
+  let n = 0;
   let siteCount = 0;
   for (let i = 0; i < table.n; i++) {
     let k = 0;
     while (k < masks.length && masks[k]![i] === 1) k++;
     if (k < masks.length) {
       const f = statics[k]!;
-      const count = (removedByFilter[f.name] ?? 0) + 1;
-      removedByFilter[f.name] = count;
+      const count = ++removed[k]!;
       if (count <= SAMPLES_PER_FILTER) {
         const site = table.sites[i]!;
         samples.push({ siteId: site.id, filter: f.name, reason: f.check(task, site, i, ctx) ?? f.describe });
@@ -260,20 +263,23 @@ export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Wei
       continue;
     }
     siteCount++;
-    for (const pool of pools[i]!) {
-      sites.push(i);
-      poolOf.push(pool);
+    const ps = pools[i]!;
+    for (let j = 0; j < ps.length; j++) {
+      sites[n] = i;
+      poolOf[n++] = ps[j]!;
     }
   }
-  const plan = newPlan(task, origin, table, nowS, sites.length);
+  const removedByFilter: Record<string, number> = {};
+  statics.forEach((f, k) => {
+    if (removed[k]! > 0) removedByFilter[f.name] = removed[k]!;
+  });
+  const plan = newPlan(task, origin, table, nowS, n);
   plan.removedByFilter = removedByFilter;
   plan.samples = samples;
   plan.siteCount = siteCount;
-  for (let c = 0; c < sites.length; c++) {
-    plan.site[c] = sites[c]!;
-    plan.pool[c] = poolOf[c]!;
-    plan.itKw[c] = itKwAt(task, table, sites[c]!, poolOf[c]!);
-  }
+  plan.site.set(sites.subarray(0, n));
+  plan.pool.set(poolOf.subarray(0, n));
+  for (let c = 0; c < n; c++) plan.itKw[c] = itKwAt(task, table, sites[c]!, poolOf[c]!);
   return finish(plan, table, w);
 }
 
@@ -302,10 +308,9 @@ export function taskEnv(task: Task, plan: ClassPlan, table: SiteTable, nowS: num
     readyS: Math.max(nowS, task.earliestStartS),
     durationS: task.durationS,
     computeShare: computeShare(task.resources, task.durationS, task.dataGb, table),
-    fixedScalars: new Float64Array(plan.fixedB.length),
+    fixedScalars: [],
   };
-  let j = 0;
-  for (const p of w.fixedPlugins) if (p.affine!.b !== undefined) env.fixedScalars[j++] = p.affine!.scalar!(env);
+  for (const p of w.fixedPlugins) if (p.affine!.b !== undefined) env.fixedScalars.push(p.affine!.scalar!(env));
   return env;
 }
 

@@ -24,6 +24,8 @@ class Timeline {
   times: Float64Array;
   rows: Float64Array;
   n = 0;
+  /** The book's forget time this timeline was last pruned to (pruning is lazy, on next use). */
+  prunedTo = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly dims: number,
@@ -144,6 +146,8 @@ export class ReservationBook implements CapacityView {
   private readonly lines: Timeline[];
   private readonly held = new Map<string, Reservation>();
   private sweptAtS = Number.NEGATIVE_INFINITY;
+  /** History before this time is dropped, site by site, when a site is next used. */
+  private forgetS = Number.NEGATIVE_INFINITY;
   // scratch arrays for the sparse row updates (no allocation per reservation)
   private readonly dimScratch: number[] = [];
   private readonly amtScratch: number[] = [];
@@ -172,6 +176,10 @@ export class ReservationBook implements CapacityView {
   private line(site: number): Timeline {
     const l = this.lines[site];
     if (!l) throw notFound('site index', String(site));
+    if (l.prunedTo < this.forgetS) {
+      l.forgetBefore(this.forgetS);
+      l.prunedTo = this.forgetS;
+    }
     return l;
   }
 
@@ -298,9 +306,10 @@ export class ReservationBook implements CapacityView {
     const r = this.held.get(taskId);
     if (!r) return undefined;
     this.held.delete(taskId);
-    const from = atS === undefined ? r.startS : Math.max(atS, r.startS);
+    // the forgotten past is gone: nothing to give back before it
+    const from = Math.max(atS === undefined ? r.startS : Math.max(atS, r.startS), this.forgetS);
     if (from < r.endS) {
-      const l = this.lines[r.siteIndex]!;
+      const l = this.line(r.siteIndex);
       this.sparse(l, r.resources, r.gpuPool);
       l.add(from, r.endS, this.dimScratch, this.amtScratch, -1);
     }
@@ -326,7 +335,7 @@ export class ReservationBook implements CapacityView {
   }
 
   forgetBefore(tS: number): void {
-    for (const l of this.lines) l.forgetBefore(tS);
+    if (tS > this.forgetS) this.forgetS = tS;
     // reservations that ended can no longer matter; sweep them at most once per simulated hour
     if (tS - this.sweptAtS < 3600) return;
     this.sweptAtS = tS;
@@ -336,6 +345,6 @@ export class ReservationBook implements CapacityView {
   /** Steps stored for a site (for tests and diagnostics). */
   stepCount(siteId: string): number {
     const i = this.siteIndex(siteId);
-    return i < 0 ? 0 : this.lines[i]!.n;
+    return i < 0 ? 0 : this.line(i).n;
   }
 }

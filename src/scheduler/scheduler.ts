@@ -116,7 +116,7 @@ export class Scheduler {
     this.bySite = opts.world.sites.map(() => new Set<string>());
     this.w = weightingOf(this.profile);
     this.cache = new PlanCache(this.table);
-    this.walker = new Walker(this.table, this.capacity, this.w, this.capIndex);
+    this.walker = new Walker(this.table, this.capacity, this.w, this.capIndex, this.profile.searchBudget);
   }
 
   // ---- the public surface -------------------------------------------------
@@ -271,7 +271,7 @@ export class Scheduler {
     const status = this.table.status.slice();
     this.table = new SiteTable(this.world);
     this.table.status.set(status);
-    this.walker = new Walker(this.table, this.capacity, this.w, this.capIndex);
+    this.walker = new Walker(this.table, this.capacity, this.w, this.capIndex, this.profile.searchBudget);
     this.cache = new PlanCache(this.table);
     this.plans.clear();
   }

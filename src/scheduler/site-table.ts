@@ -5,7 +5,9 @@
  */
 import { invalid } from '../domain/errors.js';
 import type { Site, SiteStatus } from '../domain/site.js';
+import type { TaskResources } from '../domain/task.js';
 import { CarbonIntensity } from './carbon-intensity.js';
+import { HOURS_PER_MONTH } from './references.js';
 import { type SchedulerWorld, WorldIndex } from './world.js';
 
 export const STATUS_UP = 0;
@@ -37,6 +39,19 @@ export class SiteTable {
   /** 1 for sites on the eastern side of 东数西算. */
   readonly east: Uint8Array;
   readonly pue: Float64Array;
+  readonly capCpu: Float64Array;
+  readonly capMem: Float64Array;
+  readonly capHpc: Float64Array;
+  readonly capStorage: Float64Array;
+  /** Per site, per GPU pool: count and board power. */
+  readonly gpuCount: Float64Array[];
+  readonly gpuPowerW: Float64Array[];
+  readonly priceMoved: Float64Array;
+  private readonly priceCore: Float64Array;
+  private readonly priceGpu: Float64Array;
+  private readonly priceHpc: Float64Array;
+  private readonly priceTbMonth: Float64Array;
+  private readonly rateCache = new Map<string, Float64Array>();
   /** Live status code per site (the scheduler's own copy: failures flip it). */
   readonly status: Uint8Array;
   readonly refPrices: ReferencePrices;
@@ -49,6 +64,18 @@ export class SiteTable {
     this.index = new WorldIndex(world);
     this.east = Uint8Array.from(world.sites, (s) => (s.side === 'east' ? 1 : 0));
     this.pue = Float64Array.from(world.sites, (s) => s.pue);
+    const col = (f: (s: Site) => number) => Float64Array.from(world.sites, f);
+    this.capCpu = col((s) => s.capacity.cpuCores);
+    this.capMem = col((s) => s.capacity.memoryGb);
+    this.capHpc = col((s) => s.capacity.hpcNodes);
+    this.capStorage = col((s) => s.capacity.storageTb);
+    this.gpuCount = world.sites.map((s) => Float64Array.from(s.capacity.gpus, (g) => g.count));
+    this.gpuPowerW = world.sites.map((s) => Float64Array.from(s.capacity.gpus, (g) => g.powerW));
+    this.priceCore = col((s) => s.prices.priceFenPerCoreHour);
+    this.priceGpu = col((s) => s.prices.priceFenPerGpuHour);
+    this.priceHpc = col((s) => s.prices.priceFenPerHpcNodeHour);
+    this.priceTbMonth = col((s) => s.prices.priceFenPerTbMonth);
+    this.priceMoved = col((s) => s.prices.priceFenPerGbMoved);
     this.status = Uint8Array.from(world.sites, (s, i) => STATUS_CODE[checkStatus(s.status, `sites[${i}].status`)]);
     const max = (f: (s: Site) => number) => world.sites.reduce((m, s) => Math.max(m, f(s)), 0);
     this.refPrices = {
@@ -75,6 +102,24 @@ export class SiteTable {
     }
     this.rttCache.set(origin, row);
     return row;
+  }
+
+  /** Fen per hour of running `need` at each site (cached per resource shape). */
+  computeRates(need: TaskResources): Float64Array {
+    const key = `${need.cpuCores},${need.gpus},${need.hpcNodes},${need.storageTb}`;
+    let out = this.rateCache.get(key);
+    if (out) return out;
+    out = new Float64Array(this.n);
+    for (let i = 0; i < this.n; i++) {
+      // the same sum, in the same order, as computeRateFenPerHour (the price plugin's raw cost)
+      out[i] =
+        need.cpuCores * this.priceCore[i]! +
+        need.gpus * this.priceGpu[i]! +
+        need.hpcNodes * this.priceHpc[i]! +
+        (need.storageTb * this.priceTbMonth[i]!) / HOURS_PER_MONTH;
+    }
+    this.rateCache.set(key, out);
+    return out;
   }
 
   setStatus(site: number, status: SiteStatus): void {

@@ -77,6 +77,8 @@ export class Walker {
     private readonly w: Weighting,
     /** Capacity-view index of each table site. */
     private readonly capIndex: Int32Array,
+    /** Candidates examined at most once one fits (Infinity: prove the best). */
+    private readonly budget = Number.POSITIVE_INFINITY,
   ) {
     this.seen = new Int32Array(table.n);
   }
@@ -106,6 +108,7 @@ export class Walker {
       const c = nextInOrder(plan, pos);
       const worst = top.length === TOP_K ? top[TOP_K - 1]!.total : Number.POSITIVE_INFINITY;
       if (prune && plan.lb[c]! > worst + BOUND_SLACK) break;
+      if (visited >= this.budget && top.length > 0) break;
       visited++;
       const s = plan.site[c]!;
       if (status[s] !== STATUS_UP) {

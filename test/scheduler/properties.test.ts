@@ -25,6 +25,11 @@ import type { SchedulerWorld } from '../../src/scheduler/world.js';
 import { randomTask, randomWorld, referenceDecision, T0 } from './helpers.js';
 
 const GREEDY = ['nearest', 'cheapest', 'greenest', 'balanced'] as const;
+/** A named policy without its search budget: every decision must be the proven best. */
+const exact = (policy: (typeof GREEDY)[number]): Profile => ({
+  ...profileFor(policy),
+  searchBudget: Number.POSITIVE_INFINITY,
+});
 const isPlaced = (r: Placement | Unplaced): r is Placement => 'siteId' in r;
 
 interface Run {
@@ -78,7 +83,7 @@ function assertNoOverbooking(world: SchedulerWorld, book: ReservationBook): void
 }
 
 /** Place a stream of tasks one by one (with site failures), checking each decision against brute force. */
-function replay(run: Run, profile: Profile, check: boolean): string[] {
+function replay(run: Run, profile: Profile, check: 'exact' | 'feasible' | 'none'): string[] {
   const clock = new ManualClock(T0);
   const book = new ReservationBook(run.world.sites);
   const sched = new Scheduler({ world: run.world, profile, clock, capacity: book });
@@ -91,7 +96,7 @@ function replay(run: Run, profile: Profile, check: boolean): string[] {
       sched.setSiteStatus(id, 'down');
       status[run.downs[i]!] = 'down';
     }
-    const ref = check ? referenceDecision(task, run.world, profile, book, status, clock.nowS()) : undefined;
+    const ref = check !== 'none' ? referenceDecision(task, run.world, profile, book, status, clock.nowS()) : undefined;
     const r = sched.place(task, { reserve: true });
     log.push(JSON.stringify(r));
     if (!ref) return;
@@ -109,6 +114,16 @@ function replay(run: Run, profile: Profile, check: boolean): string[] {
       isPlaced(r),
       `${task.id}: brute force places it at ${ref.ranking[0]!.siteId}; fast path: ${JSON.stringify(r)}`,
     );
+    if (check === 'feasible') {
+      // a budgeted walk: a feasible choice that passes every filter, never better than the proven best
+      assert.ok(!ref.removedBy.has(r.siteId), 'the chosen site passes every filter');
+      assert.ok(
+        ref.ranking.some((x) => x.siteId === r.siteId),
+        'the chosen site has room',
+      );
+      assert.ok(r.score.total >= ref.ranking[0]!.total - 1e-12);
+      return;
+    }
     const best = ref.ranking[0]!;
     assert.equal(r.siteId, best.siteId, `${task.id}: site`);
     assert.equal(r.startS, best.startS, `${task.id}: start`);
@@ -138,18 +153,34 @@ describe('scheduler properties', () => {
         fc.boolean(),
         fc.constantFrom(...GREEDY),
         (seed, sites, tasks, grid, policy) => {
-          replay(makeRun(seed, sites, tasks, grid), profileFor(policy), true);
+          replay(makeRun(seed, sites, tasks, grid), exact(policy), 'exact');
         },
       ),
       { numRuns: 120 },
     );
   });
 
+  it('with a search budget: every decision is feasible and passes every filter (random worlds)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 20, max: 60 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.constantFrom(...GREEDY),
+        fc.integer({ min: 1, max: 4 }),
+        (seed, sites, tasks, policy, budget) => {
+          replay(makeRun(seed, sites, tasks, true), { ...profileFor(policy), searchBudget: budget }, 'feasible');
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('the same input gives the same decisions', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.constantFrom(...GREEDY), (seed, policy) => {
-        const a = replay(makeRun(seed, 30, 40, true), profileFor(policy), false);
-        const b = replay(makeRun(seed, 30, 40, true), profileFor(policy), false);
+        const a = replay(makeRun(seed, 30, 40, true), profileFor(policy), 'none');
+        const b = replay(makeRun(seed, 30, 40, true), profileFor(policy), 'none');
         assert.deepEqual(a, b);
       }),
       { numRuns: 20 },

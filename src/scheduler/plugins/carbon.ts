@@ -29,7 +29,7 @@ export const carbonScore: ScorePlugin = {
     const k = env.plan.cols.carbonK![c]!;
     return Math.min(1, k * env.table.intensity.mean(env.plan.site[c]!, startS, startS + env.durationS));
   },
-  bound(plan, c) {
-    return plan.cols.carbonLow![c]!;
+  low(plan) {
+    return plan.cols.carbonLow;
   },
 };

@@ -13,7 +13,7 @@ export const delayScore: ScorePlugin = {
   part(env, _c, startS) {
     return Math.min(1, Math.max(0, startS - env.readyS) / DELAY_REF_S);
   },
-  bound() {
-    return 0;
+  low() {
+    return undefined;
   },
 };

@@ -18,7 +18,7 @@ export const eastWestScore: ScorePlugin = {
   part(env, c) {
     return env.plan.cols.eastWest![c]!;
   },
-  bound(plan, c) {
-    return plan.cols.eastWest![c]!;
+  low(plan) {
+    return plan.cols.eastWest;
   },
 };

@@ -21,7 +21,7 @@ export const latencyScore: ScorePlugin = {
   part(env, c) {
     return env.plan.cols.latency![c]!;
   },
-  bound(plan, c) {
-    return plan.cols.latency![c]!;
+  low(plan) {
+    return plan.cols.latency;
   },
 };

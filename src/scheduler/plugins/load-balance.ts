@@ -14,15 +14,15 @@ export const loadBalanceScore: ScorePlugin = {
     const need = plan.shape.resources;
     const col = new Float64Array(plan.n);
     for (let c = 0; c < plan.n; c++) {
-      const cap = table.sites[plan.site[c]!]!.capacity;
+      const s = plan.site[c]!;
       const pool = plan.pool[c]!;
       let share = 0;
       // the same quotients the reservation book forms (need / capacity), on an empty site
-      if (need.cpuCores > 0) share = Math.max(share, need.cpuCores / cap.cpuCores);
-      if (need.memoryGb > 0) share = Math.max(share, need.memoryGb / cap.memoryGb);
-      if (need.hpcNodes > 0) share = Math.max(share, need.hpcNodes / cap.hpcNodes);
-      if (need.storageTb > 0) share = Math.max(share, need.storageTb / cap.storageTb);
-      if (need.gpus > 0 && pool >= 0) share = Math.max(share, need.gpus / cap.gpus[pool]!.count);
+      if (need.cpuCores > 0) share = Math.max(share, need.cpuCores / table.capCpu[s]!);
+      if (need.memoryGb > 0) share = Math.max(share, need.memoryGb / table.capMem[s]!);
+      if (need.hpcNodes > 0) share = Math.max(share, need.hpcNodes / table.capHpc[s]!);
+      if (need.storageTb > 0) share = Math.max(share, need.storageTb / table.capStorage[s]!);
+      if (need.gpus > 0 && pool >= 0) share = Math.max(share, need.gpus / table.gpuCount[s]![pool]!);
       col[c] = Math.min(1, share);
     }
     plan.cols.loadBalanceEmpty = col;
@@ -30,7 +30,7 @@ export const loadBalanceScore: ScorePlugin = {
   part(_env, _c, _startS, share) {
     return Math.min(1, share);
   },
-  bound(plan, c) {
-    return plan.cols.loadBalanceEmpty![c]!;
+  low(plan) {
+    return plan.cols.loadBalanceEmpty;
   },
 };

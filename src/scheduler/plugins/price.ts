@@ -49,22 +49,30 @@ export const priceScore: ScorePlugin = {
     const refMoved = table.refPrices.fenPerGbMoved;
     const rc = new Float64Array(plan.n);
     const rm = new Float64Array(plan.n);
+    const rate = table.computeRates(need);
     for (let c = 0; c < plan.n; c++) {
-      const site = table.sites[plan.site[c]!]!;
-      rc[c] = refRate > 0 ? computeRateFenPerHour(need, site) / refRate : 0;
-      rm[c] = refMoved > 0 ? site.prices.priceFenPerGbMoved / refMoved : 0;
+      const s = plan.site[c]!;
+      rc[c] = refRate > 0 ? rate[s]! / refRate : 0;
+      rm[c] = refMoved > 0 ? table.priceMoved[s]! / refMoved : 0;
     }
     plan.cols.priceCompute = rc;
     plan.cols.priceMoved = rm;
     // part = moved + share × (compute − moved): the compute/data mix of the task's own reference cost
-    plan.cols.priceSpread = rc.map((x, c) => x - rm[c]!);
+    const spread = new Float64Array(plan.n);
+    const low = plan.shape.dataGb > 0 ? new Float64Array(plan.n) : rc;
+    for (let c = 0; c < plan.n; c++) {
+      spread[c] = rc[c]! - rm[c]!;
+      // a mix of the two ratios is never below the smaller; without data it is the compute ratio itself
+      if (low !== rc) low[c] = Math.min(rc[c]!, rm[c]!);
+    }
+    plan.cols.priceSpread = spread;
+    plan.cols.priceLow = low;
   },
   affine: { a: 'priceMoved', b: 'priceSpread', scalar: (env) => env.computeShare },
   part(env, c) {
     return env.plan.cols.priceMoved![c]! + env.computeShare * env.plan.cols.priceSpread![c]!;
   },
-  bound(plan, c) {
-    const rc = plan.cols.priceCompute![c]!;
-    return plan.shape.dataGb > 0 ? Math.min(rc, plan.cols.priceMoved![c]!) : rc;
+  low(plan) {
+    return plan.cols.priceLow;
   },
 };

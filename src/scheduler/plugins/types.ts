@@ -94,7 +94,7 @@ export interface TaskEnv {
   /** Share of the reference cost that is compute (vs data movement), 0..1. */
   computeShare: number;
   /** The task scalars of the affine fixed parts, in the order of plan.fixedB. */
-  fixedScalars: Float64Array;
+  fixedScalars: number[];
 }
 
 export interface ScorePlugin {
@@ -121,6 +121,9 @@ export interface ScorePlugin {
   affine?: { a: string; b?: string; scalar?: (env: TaskEnv) => number };
   /** Normalised part in [0,1], lower is better, of candidate c starting at startS; share = peak capacity share after placing. */
   part(env: TaskEnv, c: number, startS: number, share: number): number;
-  /** A value ≤ part() for every task of the class and every run inside the plan's horizon. */
-  bound(plan: ClassPlan, c: number, table: SiteTable): number;
+  /**
+   * Per candidate, a value ≤ part() for every task of the class and every run
+   * inside the plan's horizon (a column filled by prepare); undefined = 0.
+   */
+  low(plan: ClassPlan): Float64Array | undefined;
 }

@@ -10,4 +10,6 @@ export const greenestProfile: Profile = {
   maxDeferS: 24 * 3600,
   deferStepS: 3600,
   mode: 'greedy',
+  // measured: within ~1% of the exact walk's objective (bench/scheduler.ts), several times faster
+  searchBudget: 16,
 };

@@ -22,6 +22,14 @@ export interface Profile {
   deferStepS: number;
   /** 'greedy': one task at a time in queue order; 'highs': each cycle's batch solved by HiGHS. */
   mode: 'greedy' | 'highs';
+  /**
+   * How many candidates a decision examines, at most, once it has a feasible
+   * one (like kube-scheduler's percentageOfNodesToScore). Candidates come in
+   * order of their score's lower bound, so the best ones come first; the walk
+   * also stops earlier whenever the bound proves nothing further can win.
+   * Infinity (the default): always the exact best. `gapToOptimal` measures the cost.
+   */
+  searchBudget?: number;
 }
 
 /** Throws a validation error naming the bad field; returns a frozen copy with filters in pipeline order. */
@@ -63,6 +71,15 @@ export function validateProfile(p: Profile): Profile {
     );
   }
   if (p.mode !== 'greedy' && p.mode !== 'highs') throw invalid('profile.mode', `must be 'greedy' or 'highs'`);
+  const budget = p.searchBudget ?? Number.POSITIVE_INFINITY;
+  if (!(budget === Number.POSITIVE_INFINITY || (Number.isInteger(budget) && budget >= 1))) {
+    throw invalid('profile.searchBudget', `must be an integer ≥ 1 or Infinity, got ${p.searchBudget}`);
+  }
   const order = DEFAULT_FILTERS.filter((f) => p.filters.includes(f));
-  return Object.freeze({ ...p, filters: Object.freeze(order), weights: Object.freeze({ ...p.weights }) });
+  return Object.freeze({
+    ...p,
+    searchBudget: budget,
+    filters: Object.freeze(order),
+    weights: Object.freeze({ ...p.weights }),
+  });
 }
