@@ -5,14 +5,14 @@
  * SUANWANG_TEST_PG_URL or DATABASE_URL is set (a fresh database, dropped after).
  * Afterwards it checks that every acknowledged (201) task is in the store.
  *
- *   npx tsx bench/api.ts [--duration 10] [--connections 50]
+ *   npx tsx bench/api.ts [--duration 10] [--connections 50] [--mode api|platform|both]
  * Prints one JSON object on stdout; progress on stderr.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -48,6 +48,17 @@ const arg = (name: string, dflt: number) => {
 const DURATION_S = arg('duration', 10);
 const CONNECTIONS = arg('connections', 50);
 const WARMUP_S = 2;
+const MODE = (() => {
+  const i = process.argv.indexOf('--mode');
+  const m = i >= 0 ? process.argv[i + 1] : 'both';
+  if (m !== 'api' && m !== 'platform' && m !== 'both') throw new Error('--mode must be api, platform or both');
+  return m;
+})();
+/**
+ * api: `serve --api-only`, the API and the store alone. platform: plain `serve`, with the
+ * scheduler and dispatch loops on the same cores, hearing of every submission.
+ */
+const MODES = MODE === 'both' ? (['api', 'platform'] as const) : ([MODE] as const);
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -149,48 +160,63 @@ async function measure(label: string, args: string[], env: Record<string, string
 
 const out: Record<string, unknown> = {
   bench: 'api',
-  what: 'POST /tasks through suanwang serve --api-only (separate process), autocannon on loopback',
+  what: 'POST /tasks (API key, 201 after commit) through suanwang serve in its own process, autocannon on loopback',
+  modes: {
+    api: 'serve --api-only: the API and the store alone',
+    platform: 'serve: with the scheduler and dispatch loops on the same cores',
+  },
   durationS: DURATION_S,
   connections: CONNECTIONS,
-  machine: { cpus: cpus().length, node: process.version },
+  machine: { cpus: cpus().length, node: process.version, loadAverage1m: loadavg()[0] },
 };
 
-const dataDir = mkdtempSync(join(tmpdir(), 'suanwang-bench-'));
-try {
-  out.pglite = await measure('pglite', ['--data-dir', dataDir], { DATABASE_URL: '' });
-} finally {
-  rmSync(dataDir, { recursive: true, force: true });
+const admin = process.env.SUANWANG_TEST_PG_URL || process.env.DATABASE_URL;
+const pgQuery = async (text: string) => {
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  try {
+    return await c.query(text);
+  } finally {
+    await c.end();
+  }
+};
+if (admin) {
+  const settings = await pgQuery(
+    `SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'server_version')`,
+  );
+  out.postgresSettings = Object.fromEntries(
+    settings.rows.map((r: { name: string; setting: string }) => [r.name, r.setting]),
+  );
+} else {
+  log('postgres: skipped (set SUANWANG_TEST_PG_URL or DATABASE_URL)');
 }
 
-const admin = process.env.SUANWANG_TEST_PG_URL || process.env.DATABASE_URL;
-if (admin) {
-  const name = `bench_${randomBytes(5).toString('hex')}`;
-  const q = async (text: string) => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    try {
-      return await c.query(text);
-    } finally {
-      await c.end();
-    }
-  };
-  await q(`CREATE DATABASE ${name}`);
+for (const mode of MODES) {
+  const flags = mode === 'api' ? ['--api-only'] : [];
+  const results: Record<string, unknown> = {};
+  // Every run starts from an empty store: the server prints its first operator key only then.
+  const dataDir = mkdtempSync(join(tmpdir(), 'suanwang-bench-'));
   try {
-    const settings = await q(
-      `SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'server_version')`,
-    );
-    const u = new URL(admin);
-    u.pathname = `/${name}`;
-    out.postgres = {
-      settings: Object.fromEntries(settings.rows.map((r: { name: string; setting: string }) => [r.name, r.setting])),
-      ...(await measure('postgres', [], { DATABASE_URL: u.toString() })),
-    };
+    results.pglite = await measure(`${mode}/pglite`, [...flags, '--data-dir', dataDir], { DATABASE_URL: '' });
   } finally {
-    await q(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    rmSync(dataDir, { recursive: true, force: true });
   }
-} else {
-  out.postgres = null;
-  log('postgres: skipped (set SUANWANG_TEST_PG_URL or DATABASE_URL)');
+  if (admin) {
+    const name = `bench_${randomBytes(5).toString('hex')}`;
+    await pgQuery(`CREATE DATABASE ${name}`);
+    const jobsDir = mkdtempSync(join(tmpdir(), 'suanwang-bench-'));
+    try {
+      const u = new URL(admin);
+      u.pathname = `/${name}`;
+      results.postgres = await measure(`${mode}/postgres`, [...flags, '--data-dir', jobsDir], {
+        DATABASE_URL: u.toString(),
+      });
+    } finally {
+      await pgQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      rmSync(jobsDir, { recursive: true, force: true });
+    }
+  } else results.postgres = null;
+  out[mode] = results;
 }
 
 process.stdout.write(`${JSON.stringify(out)}\n`);
