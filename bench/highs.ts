@@ -98,7 +98,7 @@ const sampler = setInterval(sampleRss, 50);
 const log = (msg: string) => process.stderr.write(`[bench/highs] ${msg}\n`);
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-const summary = (r: AssignmentResult) => ({
+const summary = (p: AssignmentProblem, r: AssignmentResult) => ({
   status: r.status,
   seconds: round(r.seconds, 3),
   objective: r.objective,
@@ -112,7 +112,7 @@ const summary = (r: AssignmentResult) => ({
   constraints: r.constraints,
   pricingRounds: r.pricingRounds,
   pricingConverged: r.pricingConverged,
-  feasible: false,
+  feasible: evaluateAssignment(p, r.assignment).feasible,
   ...(r.message ? { message: r.message } : {}),
 });
 
@@ -124,7 +124,9 @@ sampleRss();
 // process pays ~1–2 s of compilation. A server pays it once; measure it, then warm runs.
 log('warm-up (cold HiGHS)');
 let t0 = performance.now();
-await solveAssignment(randomBatch(300, S, seed + 1).problem, { kBest, timeLimitS });
+const warmup = randomBatch(300, S, seed + 1).problem;
+await solveAssignment(warmup, { relaxOnly: true });
+await solveAssignment(warmup, { timeLimitS: 1 });
 const warmupS = (performance.now() - t0) / 1000;
 
 log('greedy');
@@ -134,18 +136,26 @@ const greedyS = (performance.now() - t0) / 1000;
 
 log('LP relaxation + rounding');
 const lp = await solveAssignment(problem, { kBest, timeLimitS, relaxOnly: true });
-const lpSummary = { ...summary(lp), feasible: evaluateAssignment(problem, lp.assignment).feasible };
+const lpSummary = summary(problem, lp);
 sampleRss();
 
 log('MIP');
 const mip = await solveAssignment(problem, { kBest, timeLimitS });
-const mipSummary = { ...summary(mip), feasible: evaluateAssignment(problem, mip.assignment).feasible };
+const mipSummary = summary(problem, mip);
+sampleRss();
+
+// a batch the MIP can work on in the time: 1,000 tasks on 20 sites (50 per site)
+log('mid-size: 1,000 tasks × 20 sites, LP vs MIP');
+const mid = randomBatch(1000, 20, seed + 2).problem;
+const midLp = await solveAssignment(mid, { kBest, timeLimitS, relaxOnly: true });
+const midMip = await solveAssignment(mid, { kBest, timeLimitS });
+const midGreedy = evaluateAssignment(mid, greedyAssign(mid)).objective;
 sampleRss();
 
 log('MIP with plain k-best pruning (no pricing)');
 t0 = performance.now();
 const plain = await solveAssignment(problem, { kBest, timeLimitS, pricingRounds: 0 });
-const plainSummary = { ...summary(plain), feasible: evaluateAssignment(problem, plain.assignment).feasible };
+const plainSummary = summary(problem, plain);
 sampleRss();
 clearInterval(sampler);
 
@@ -171,6 +181,13 @@ console.log(
     mip: mipSummary,
     mipPlainKBest: plainSummary,
     bestFullLowerBound: round(bestBound, 1),
+    midSize: {
+      tasks: 1000,
+      sites: 20,
+      greedyObjective: midGreedy,
+      lp: summary(mid, midLp),
+      mip: summary(mid, midMip),
+    },
     peakRssMb: Math.round(peakRssMb),
   }),
 );

@@ -17,189 +17,29 @@
  * are deterministic for the same input when HiGHS finishes (single-threaded,
  * fixed seed); a run stopped by the time limit depends on machine speed.
  */
-import type { Highs, InterruptCallbackEvent, Model } from 'highs';
 import { DomainError } from '../../domain/errors.js';
-import type { CandidateLists } from './candidates.js';
 import { entriesToSites } from './greedy.js';
+import { nowS } from './highs-run.js';
 import { getHighs, isWasmAbort, releaseHighsIfNeeded } from './highs-runtime.js';
 import { polishAssignment } from './local-search.js';
-import { assertModelFits, estimateHeapBytes, WASM_STOP_BYTES } from './memory-guard.js';
-import { priceCandidates } from './pricing.js';
+import { relaxAndPrice } from './lp-phase.js';
+import { solveMip } from './mip-phase.js';
 import {
   type AssignmentProblem,
   type AssignmentResult,
-  type AssignmentStatus,
-  type FractionalAssignment,
   type SolveOptions,
   validateOptions,
   validateProblem,
 } from './problem.js';
-import { enforceCapacity, roundEntries } from './repair.js';
 import { strideSample } from './sample.js';
 import { SolveState } from './state.js';
 
-/** HiGHS model status codes (highs.constants.modelStatus) we tell apart. */
-const OPTIMAL = 7;
-const INFEASIBLE = 8;
-/** Objective bound/target, time, iterations, solution count, interrupt: stopped early, incumbent usable. */
-const LIMIT_STATUSES = new Set([11, 12, 13, 14, 16, 17]);
-const PRIMAL_FEASIBLE = 2;
 /** The pricing loop may use this share of the remaining time when a MIP follows. */
 const LP_SHARE_BEFORE_MIP = 0.85;
-/** Entries priced in per task and round: rounds are cheap (warm-started simplex), bloated models are not. */
-const PRICED_PER_TASK = 2;
 
-/** Measurement only (reported as `seconds`, and to share the budget); decisions never read it. */
-const nowS = () => performance.now() / 1000;
-
+/** Relative gap as HiGHS reports it, but never dividing by less than 1 (costs near 0). */
 const gapOf = (objective: number, bound: number): number =>
   objective - bound <= 0 ? 0 : (objective - bound) / Math.max(Math.abs(objective), 1);
-
-/**
- * Run to the wall-clock deadline. HiGHS's time_limit is cumulative per model,
- * so its clocks are zeroed first. For the MIP an interrupt callback also checks
- * the deadline and — the search tree grows with time — stops before the 2 GiB
- * WASM heap aborts, keeping the incumbent. (The LP's memory is known from its
- * size; a callback per simplex iteration cost ~3% in decoding event messages.)
- */
-function runTimed(
-  highs: Highs,
-  model: Model,
-  deadlineS: number,
-  mip: boolean,
-): { status: number; memoryStop: boolean } {
-  model.zeroAllClocks();
-  model.options.set('time_limit', Math.max(0.001, deadlineS - nowS()));
-  let memoryStop = false;
-  const stopIfDue = (event: InterruptCallbackEvent): undefined => {
-    if (highs.memoryBytes > WASM_STOP_BYTES) {
-      memoryStop = true;
-      event.interrupt();
-    } else if (nowS() > deadlineS) event.interrupt();
-  };
-  model.run(mip ? { [highs.constants.callbackType.mipInterrupt]: stopIfDue } : undefined);
-  return { status: model.getModelStatus(), memoryStop };
-}
-
-const statusOf = (modelStatus: number): AssignmentStatus | undefined =>
-  modelStatus === OPTIMAL ? 'optimal' : LIMIT_STATUSES.has(modelStatus) ? 'time-limit' : undefined;
-
-/** Phase 2: LP on the model's columns, pricing candidates back in until none helps. */
-function relaxAndPrice(highs: Highs, s: SolveState, deadlineS: number): void {
-  const { p, lists, layout } = s;
-  const data = layout.modelData(s.columns, false);
-  assertModelFits(data.numCols, data.matrix.starts[data.numCols]!, false);
-  const model = highs.createModel(data);
-  try {
-    model.options.set({ output_flag: false });
-    for (;;) {
-      const { status: modelStatus } = runTimed(highs, model, deadlineS, false);
-      s.modelCols = layout.taskRows + s.columns.length;
-      s.modelRows = layout.numRows;
-      if (modelStatus !== OPTIMAL) {
-        if (modelStatus === INFEASIBLE) {
-          // cannot be (u = 1 is always feasible): numerical trouble, keep the incumbent
-          s.status = 'infeasible';
-          s.messages.push('HiGHS reported the LP infeasible');
-          return;
-        }
-        if (!LIMIT_STATUSES.has(modelStatus)) throw new Error(`HiGHS LP stopped with model status ${modelStatus}`);
-        s.status = 'time-limit';
-        s.messages.push('the LP relaxation ran out of its time budget');
-        return;
-      }
-      const sol = model.getSolution();
-      const value = new Float64Array(lists.site.length);
-      for (let i = 0; i < s.columns.length; i++) value[s.columns[i]!] = sol.colValue[layout.taskRows + i]!;
-      const lpObjective = model.getObjectiveValue();
-      const priced = priceCandidates(p, lists, layout, sol.rowDual, s.inModel, PRICED_PER_TASK);
-      s.raiseFullBound(priced.lagrangianBound, 'lagrangian');
-      s.capacityPrices = priced.mu;
-      s.pricingConverged = priced.add.length === 0;
-      // the restricted LP bounds the restricted problem; once nothing prices in, the full one
-      if (s.pricingConverged) s.raiseFullBound(lpObjective, 'lp-relaxation');
-      else s.setModelBound(lpObjective, 'lp-relaxation');
-      s.relaxation = relaxationOf(lists, s.columns, value);
-      s.offer(roundEntries(p, lists, value));
-      if (s.pricingConverged || s.pricingRounds >= s.o.pricingRounds || nowS() >= deadlineS) return;
-      const added = layout.columns(priced.add);
-      const nonzeros = model.getDimensions().numNonzeros + added.matrix.starts[priced.add.length]!;
-      if (estimateHeapBytes(s.modelCols + priced.add.length, nonzeros, false) > WASM_STOP_BYTES) {
-        s.messages.push('pricing stopped: the model would outgrow the WASM heap');
-        return;
-      }
-      model.addCols(added);
-      s.addColumns(priced.add);
-      s.pricingRounds++;
-    }
-  } finally {
-    model.dispose();
-  }
-}
-
-/** Phase 3: the MIP on the generated columns, from the best assignment so far. */
-function solveMip(highs: Highs, s: SolveState, deadlineS: number): void {
-  const { p, lists, layout } = s;
-  // the start must be a point of the model: its entries join the columns
-  const missing = Array.from(s.best).filter((e) => e >= 0 && !s.inModel[e]);
-  if (missing.length > 0) s.addColumns(missing);
-  const columnOf = new Map<number, number>();
-  for (let i = 0; i < s.columns.length; i++) columnOf.set(s.columns[i]!, i);
-  const data = layout.modelData(s.columns, true);
-  assertModelFits(data.numCols, data.matrix.starts[data.numCols]!, true);
-  s.modelCols = data.numCols;
-  s.modelRows = data.numRows;
-  const model = highs.createModel(data);
-  try {
-    model.options.set({ output_flag: false, mip_rel_gap: s.o.mipGap });
-    model.setSolution({ colValue: s.startVector(s.best, columnOf) });
-    const { status: modelStatus, memoryStop } = runTimed(highs, model, deadlineS, true);
-    if (modelStatus === INFEASIBLE) {
-      s.status = 'infeasible';
-      s.messages.push('HiGHS reported the MIP infeasible');
-      return;
-    }
-    const status = statusOf(modelStatus);
-    if (!status) throw new Error(`HiGHS MIP stopped with model status ${modelStatus}`);
-    s.status = status;
-    if (memoryStop) s.messages.push('MIP stopped early: the WASM heap neared its 2 GiB cap');
-    else if (status === 'time-limit') s.messages.push('time limit reached in the MIP; best incumbent returned');
-    if (Number(model.info.get('primal_solution_status')) === PRIMAL_FEASIBLE) {
-      const x = model.getSolution().colValue;
-      const entryOf = new Int32Array(p.taskCount).fill(-1);
-      const top = new Float64Array(p.taskCount).fill(0.5); // x is 0/1 up to tolerance
-      for (let i = 0; i < s.columns.length; i++) {
-        const e = s.columns[i]!;
-        const t = lists.taskOf[e]!;
-        const v = x[layout.taskRows + i]!;
-        if (v > top[t]!) {
-          top[t] = v;
-          entryOf[t] = e;
-        }
-      }
-      const evicted = enforceCapacity(p, lists, entryOf);
-      if (evicted > 0) s.messages.push(`${evicted} task(s) moved off sites HiGHS overfilled within its tolerance`);
-      s.offer(entryOf);
-    }
-    const dualBound = Number(model.info.get('mip_dual_bound'));
-    if (Number.isFinite(dualBound)) s.setModelBound(dualBound, 'mip-dual-bound');
-  } finally {
-    model.dispose();
-  }
-}
-
-function relaxationOf(lists: CandidateLists, columns: number[], value: Float64Array): FractionalAssignment {
-  const T = lists.start.length - 1;
-  const sites: number[][] = Array.from({ length: T }, () => []);
-  const values: number[][] = Array.from({ length: T }, () => []);
-  const sorted = columns.filter((e) => value[e]! > 1e-9).sort((a, b) => a - b);
-  for (const e of sorted) {
-    const t = lists.taskOf[e]!;
-    sites[t]!.push(lists.site[e]!);
-    values[t]!.push(Math.min(1, value[e]!));
-  }
-  return sites.map((site, t) => ({ site: Int32Array.from(site), value: Float64Array.from(values[t]!) }));
-}
 
 /** Batches above this many tasks first learn capacity prices from a sample (sample.ts). */
 const SAMPLE_ABOVE_TASKS = 1500;

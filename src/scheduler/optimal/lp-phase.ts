@@ -1,0 +1,82 @@
+/**
+ * The LP phase: the relaxation on the model's columns, pricing pruned
+ * candidates back in from its duals until none has a negative reduced cost.
+ * Each round also rounds the LP into an assignment, so running out of time
+ * mid-way still leaves the best rounding so far.
+ */
+import type { Highs } from 'highs';
+import type { CandidateLists } from './candidates.js';
+import { INFEASIBLE, LIMIT_STATUSES, nowS, OPTIMAL, runTimed } from './highs-run.js';
+import { assertModelFits, estimateHeapBytes, WASM_STOP_BYTES } from './memory-guard.js';
+import { priceCandidates } from './pricing.js';
+import type { FractionalAssignment } from './problem.js';
+import { roundEntries } from './repair.js';
+import type { SolveState } from './state.js';
+
+/** Entries priced in per task and round: rounds are cheap (warm-started simplex), bloated models are not. */
+const PRICED_PER_TASK = 2;
+
+export function relaxAndPrice(highs: Highs, s: SolveState, deadlineS: number): void {
+  const { p, lists, layout } = s;
+  const data = layout.modelData(s.columns, false);
+  assertModelFits(data.numCols, data.matrix.starts[data.numCols]!, false);
+  const model = highs.createModel(data);
+  try {
+    model.options.set({ output_flag: false });
+    for (;;) {
+      const { status: modelStatus } = runTimed(highs, model, deadlineS, false);
+      s.modelCols = layout.taskRows + s.columns.length;
+      s.modelRows = layout.numRows;
+      if (modelStatus !== OPTIMAL) {
+        if (modelStatus === INFEASIBLE) {
+          // cannot be (u = 1 is always feasible): numerical trouble, keep the incumbent
+          s.status = 'infeasible';
+          s.messages.push('HiGHS reported the LP infeasible');
+          return;
+        }
+        if (!LIMIT_STATUSES.has(modelStatus)) throw new Error(`HiGHS LP stopped with model status ${modelStatus}`);
+        s.status = 'time-limit';
+        s.messages.push('the LP relaxation ran out of its time budget');
+        return;
+      }
+      const sol = model.getSolution();
+      const value = new Float64Array(lists.site.length);
+      for (let i = 0; i < s.columns.length; i++) value[s.columns[i]!] = sol.colValue[layout.taskRows + i]!;
+      const lpObjective = model.getObjectiveValue();
+      const priced = priceCandidates(p, lists, layout, sol.rowDual, s.inModel, PRICED_PER_TASK);
+      s.raiseFullBound(priced.lagrangianBound, 'lagrangian');
+      s.capacityPrices = priced.mu;
+      s.pricingConverged = priced.add.length === 0;
+      // the restricted LP bounds the restricted problem; once nothing prices in, the full one
+      if (s.pricingConverged) s.raiseFullBound(lpObjective, 'lp-relaxation');
+      else s.setModelBound(lpObjective, 'lp-relaxation');
+      s.relaxation = relaxationOf(lists, s.columns, value);
+      s.offer(roundEntries(p, lists, value));
+      if (s.pricingConverged || s.pricingRounds >= s.o.pricingRounds || nowS() >= deadlineS) return;
+      const added = layout.columns(priced.add);
+      const nonzeros = model.getDimensions().numNonzeros + added.matrix.starts[priced.add.length]!;
+      if (estimateHeapBytes(s.modelCols + priced.add.length, nonzeros, false) > WASM_STOP_BYTES) {
+        s.messages.push('pricing stopped: the model would outgrow the WASM heap');
+        return;
+      }
+      model.addCols(added);
+      s.addColumns(priced.add);
+      s.pricingRounds++;
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
+function relaxationOf(lists: CandidateLists, columns: number[], value: Float64Array): FractionalAssignment {
+  const T = lists.start.length - 1;
+  const sites: number[][] = Array.from({ length: T }, () => []);
+  const values: number[][] = Array.from({ length: T }, () => []);
+  const sorted = columns.filter((e) => value[e]! > 1e-9).sort((a, b) => a - b);
+  for (const e of sorted) {
+    const t = lists.taskOf[e]!;
+    sites[t]!.push(lists.site[e]!);
+    values[t]!.push(Math.min(1, value[e]!));
+  }
+  return sites.map((site, t) => ({ site: Int32Array.from(site), value: Float64Array.from(values[t]!) }));
+}
