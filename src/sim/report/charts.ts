@@ -40,7 +40,13 @@ function barsAndLine(
       { type: 'value', name: line.unit, nameLocation: 'end', splitLine: { show: false } },
     ],
     series: [
-      { name: bar.name, type: 'bar', data: bar.values.map((v) => round(v)), label: { show: true, position: 'top' } },
+      {
+        name: bar.name,
+        type: 'bar',
+        // labels print the value as is: keep it short
+        data: bar.values.map((v) => round(v, Math.abs(v) >= 100 ? 0 : 2)),
+        label: { show: true, position: 'top' },
+      },
       { name: line.name, type: 'line', yAxisIndex: 1, data: line.values.map((v) => round(v)), symbolSize: 8 },
     ],
   };
