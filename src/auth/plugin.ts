@@ -152,21 +152,19 @@ export async function installTrust(app: FastifyInstance, opts: TrustOptions): Pr
       req.principal = UNAUTHENTICATED_OPERATOR;
       return;
     }
-    const wait = addressFailures.blockedForS(req.ip);
-    if (wait > 0) {
-      refuse(
-        req,
-        reply,
-        new AuthError('throttled', `too many failed authentications; retry in ${wait} s`, undefined, wait),
-      );
-    }
     const header = req.headers.authorization ?? (req.headers['x-api-key'] as string | undefined);
+    // An address that keeps failing is refused before any lookup or hash; keys it already proved still work.
+    const guard = () => {
+      const wait = addressFailures.blockedForS(req.ip);
+      if (wait > 0)
+        throw new AuthError('throttled', `too many failed authentications; retry in ${wait} s`, undefined, wait);
+    };
     let principal: Principal;
     try {
-      principal = await verifier.verifyHeader(typeof header === 'string' ? header : undefined);
+      principal = await verifier.verifyHeader(typeof header === 'string' ? header : undefined, guard);
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
-      if (err.reason !== 'missing') addressFailures.add(req.ip);
+      if (err.reason !== 'missing' && err.reason !== 'throttled') addressFailures.add(req.ip);
       return refuse(req, reply, err);
     }
     if (!roles.includes(principal.role)) {

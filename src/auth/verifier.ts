@@ -99,16 +99,19 @@ export class KeyVerifier {
     this.failures = new FailureWindow(f.limit, f.windowMs);
   }
 
-  /** The principal of an `Authorization` value (`Bearer sw_…`, or the bare key); throws AuthError. */
-  async verifyHeader(value: string | undefined): Promise<Principal> {
+  /**
+   * The principal of an `Authorization` value (`Bearer sw_…`, or the bare key); throws AuthError.
+   * `guard` runs before a key not yet verified is looked up and hashed: it may throw to refuse.
+   */
+  async verifyHeader(value: string | undefined, guard?: () => void): Promise<Principal> {
     if (value === undefined || value.trim() === '') {
       throw new AuthError('missing', 'this route needs an API key: send Authorization: Bearer sw_…');
     }
     const m = /^\s*Bearer\s+(\S+)\s*$/i.exec(value);
-    return this.verify(m ? m[1]! : value.trim());
+    return this.verify(m ? m[1]! : value.trim(), guard);
   }
 
-  async verify(presented: string): Promise<Principal> {
+  async verify(presented: string, guard?: () => void): Promise<Principal> {
     const parsed = parseKey(presented);
     if (!parsed) throw new AuthError('malformed', 'the API key is malformed (expected sw_<id>_<secret>)');
     const { keyId, secret } = parsed;
@@ -126,6 +129,7 @@ export class KeyVerifier {
       this.cache.delete(keyId);
       if (!fresh) throw new AuthError('unknown_key', INVALID, keyId);
     }
+    guard?.();
     // Concurrent first requests with one key share one slow hash.
     const flightKey = `${keyId}:${digest.toString('hex')}`;
     let flight = this.inflight.get(flightKey);
