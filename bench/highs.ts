@@ -10,7 +10,13 @@
  * want 1–8 HPC nodes. Each site has a price level (cheap west, dear east) and
  * each (task, site) cost carries ±15% noise (transfer, latency), in fen. The
  * penalty for leaving a task out is 10× the dearest candidate.
+ *
+ * Runs, all with the same time limit: greedy (the baseline), LP relaxation +
+ * rounding, the MIP, the MIP with plain k-best pruning (no sample prices, no
+ * pricing: the approach of FACTS.md), and a mid-size batch (1,000 × 20) where
+ * the MIP has time to work. The machine is shared: note its load with the numbers.
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Rng } from '../src/domain/rng.js';
 import {
@@ -90,6 +96,7 @@ export function randomBatch(taskCount: number, siteCount: number, seedValue: num
   return { problem, loadByResource };
 }
 
+const loadAtStart = loadavg()[0]!;
 let peakRssMb = 0;
 const sampleRss = () => {
   peakRssMb = Math.max(peakRssMb, process.memoryUsage().rss / 2 ** 20);
@@ -168,6 +175,7 @@ console.log(
     kBest,
     timeLimitS,
     seed,
+    loadAverage1m: { atStart: round(loadAtStart, 2), atEnd: round(loadavg()[0]!, 2) },
     loadByResource,
     unassignedCost: problem.unassignedCost,
     warmupSeconds: round(warmupS, 3),

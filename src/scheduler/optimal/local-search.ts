@@ -125,11 +125,17 @@ export function placeByEjection(
 
 /**
  * The finishing pass on an answer (once: ejection is the expensive move):
- * moves, ejections, then moves again if anything was placed. In place.
+ * moves, then — unless the caller is out of time — ejections and moves again
+ * if anything was placed. In place.
  */
-export function polishAssignment(p: AssignmentProblem, lists: CandidateLists, entryOf: Int32Array): void {
+export function polishAssignment(
+  p: AssignmentProblem,
+  lists: CandidateLists,
+  entryOf: Int32Array,
+  withEjection = true,
+): void {
   const ledger = new CapacityLedger(p);
   for (let t = 0; t < p.taskCount; t++) if (entryOf[t]! >= 0) ledger.add(t, lists.site[entryOf[t]!]!);
   improveByMoves(p, lists, ledger, entryOf);
-  if (placeByEjection(p, lists, ledger, entryOf) > 0) improveByMoves(p, lists, ledger, entryOf);
+  if (withEjection && placeByEjection(p, lists, ledger, entryOf) > 0) improveByMoves(p, lists, ledger, entryOf);
 }

@@ -109,7 +109,8 @@ async function solveWithin(
 
   if (final && s.bestObjective > s.fullBound.value) {
     const polished = s.best.slice();
-    polishAssignment(p, s.lists, polished);
+    // past the deadline only the cheap moves: the time limit is the caller's promise to its own caller
+    polishAssignment(p, s.lists, polished, nowS() < deadlineS);
     s.offer(polished);
   }
 
