@@ -26,6 +26,13 @@ class Timeline {
   n = 0;
   /** The book's forget time this timeline was last pruned to (pruning is lazy, on next use). */
   prunedTo = Number.NEGATIVE_INFINITY;
+  /**
+   * suf[r*D + d] = highest usage of d in rows r..n-1 (rebuilt lazily after a change): a question
+   * whose interval runs past the last row, or whose first row is the highest from there on —
+   * the usual case, as running work only ends — is answered without a scan.
+   */
+  private suf = new Float64Array(0);
+  private sufValid = false;
 
   constructor(
     readonly dims: number,
@@ -107,15 +114,37 @@ class Timeline {
     // merge the boundaries that became redundant (the later one first: indices shift)
     if (this.sameAsPrevious(j)) this.remove(j);
     if (this.sameAsPrevious(i)) this.remove(i);
+    this.sufValid = false;
   }
 
-  /** Highest usage of dimension d over [s, e). */
-  peak(d: number, s: number, e: number): number {
+  private buildSuffix(): void {
     const D = this.dims;
-    let i = this.rowAt(s);
-    let best = i >= 0 ? this.rows[i * D + d]! : 0;
-    for (i = i + 1; i < this.n && this.times[i]! < e; i++) {
-      const v = this.rows[i * D + d]!;
+    if (this.suf.length < this.n * D) this.suf = new Float64Array(this.rows.length);
+    const suf = this.suf;
+    const rows = this.rows;
+    for (let r = this.n - 1; r >= 0; r--) {
+      for (let d = 0; d < D; d++) {
+        const v = rows[r * D + d]!;
+        const after = r + 1 < this.n ? suf[(r + 1) * D + d]! : 0;
+        suf[r * D + d] = v > after ? v : after;
+      }
+    }
+    this.sufValid = true;
+  }
+
+  /** Highest usage of d over [s, e), given first = rowAt(s). */
+  peakFrom(d: number, first: number, e: number): number {
+    const n = this.n;
+    if (n === 0) return 0;
+    if (!this.sufValid) this.buildSuffix();
+    const D = this.dims;
+    const from = first < 0 ? 0 : first;
+    if (first < 0 && this.times[0]! >= e) return 0;
+    const rest = this.suf[from * D + d]!;
+    if (e > this.times[n - 1]! || (first >= 0 && rest === this.rows[first * D + d]!)) return rest;
+    let best = first >= 0 ? this.rows[first * D + d]! : 0;
+    for (let r = first + 1; r < n && this.times[r]! < e; r++) {
+      const v = this.rows[r * D + d]!;
       if (v > best) best = v;
     }
     return best;
@@ -129,6 +158,7 @@ class Timeline {
     this.times.copyWithin(0, at, this.n);
     this.rows.copyWithin(0, at * D, this.n * D);
     this.n -= at;
+    this.sufValid = false;
   }
 }
 
@@ -233,23 +263,12 @@ export class ReservationBook implements CapacityView {
       return Number.POSITIVE_INFINITY;
     }
     if ((ns > 0 && cap[STORAGE]! <= 0) || (ng > 0 && cap[gd]! <= 0)) return Number.POSITIVE_INFINITY;
-    // one pass over the rows covering [startS, endS), every needed resource at once
-    let pc = 0;
-    let pm = 0;
-    let ph = 0;
-    let ps = 0;
-    let pg = 0;
-    const rows = l.rows;
-    const times = l.times;
     const first = l.rowAt(startS);
-    for (let r = Math.max(0, first); r < l.n && (r === first || times[r]! < endS); r++) {
-      const base = r * D;
-      if (nc > 0 && rows[base + CPU]! > pc) pc = rows[base + CPU]!;
-      if (nm > 0 && rows[base + MEM]! > pm) pm = rows[base + MEM]!;
-      if (nh > 0 && rows[base + HPC]! > ph) ph = rows[base + HPC]!;
-      if (ns > 0 && rows[base + STORAGE]! > ps) ps = rows[base + STORAGE]!;
-      if (ng > 0 && rows[base + gd]! > pg) pg = rows[base + gd]!;
-    }
+    const pc = nc > 0 ? l.peakFrom(CPU, first, endS) : 0;
+    const pm = nm > 0 ? l.peakFrom(MEM, first, endS) : 0;
+    const ph = nh > 0 ? l.peakFrom(HPC, first, endS) : 0;
+    const ps = ns > 0 ? l.peakFrom(STORAGE, first, endS) : 0;
+    const pg = ng > 0 ? l.peakFrom(gd, first, endS) : 0;
     let share = 0;
     if (nc > 0) share = Math.max(share, (pc + nc) / cap[CPU]!);
     if (nm > 0) share = Math.max(share, (pm + nm) / cap[MEM]!);
@@ -328,7 +347,8 @@ export class ReservationBook implements CapacityView {
 
   freeOver(site: number, startS: number, endS: number): FreeCapacity {
     const l = this.line(site);
-    const free = (d: number) => Math.max(0, l.cap[d]! - l.peak(d, startS, endS));
+    const first = l.rowAt(startS);
+    const free = (d: number) => Math.max(0, l.cap[d]! - l.peakFrom(d, first, endS));
     const gpus: number[] = [];
     for (let d = GPU0; d < l.dims; d++) gpus.push(free(d));
     return { cpuCores: free(CPU), memoryGb: free(MEM), hpcNodes: free(HPC), storageTb: free(STORAGE), gpus };
