@@ -126,7 +126,7 @@ class Timeline {
       for (let d = 0; d < D; d++) {
         const v = rows[r * D + d]!;
         const after = r + 1 < this.n ? suf[(r + 1) * D + d]! : 0;
-        suf[r * D + d] = v > after ? v : after;
+        suf[r * D + d] = Math.max(v, after);
       }
     }
     this.sufValid = true;
@@ -138,7 +138,7 @@ class Timeline {
     if (n === 0) return 0;
     if (!this.sufValid) this.buildSuffix();
     const D = this.dims;
-    const from = first < 0 ? 0 : first;
+    const from = Math.max(first, 0);
     if (first < 0 && this.times[0]! >= e) return 0;
     const rest = this.suf[from * D + d]!;
     if (e > this.times[n - 1]! || (first >= 0 && rest === this.rows[first * D + d]!)) return rest;
