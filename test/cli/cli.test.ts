@@ -62,7 +62,8 @@ describe('CLI against a real server (PGlite)', () => {
   let env: Record<string, string>;
   before(async () => {
     dataDir = await preparedDataDir(scratchDir('cli'));
-    server = await startServe(['--data-dir', dataDir]);
+    // API only: these tests follow tasks through the CLI, so no scheduler may move them meanwhile.
+    server = await startServe(['--api-only', '--data-dir', dataDir]);
     env = { SUANWANG_URL: server.url };
   });
   after(async () => {
