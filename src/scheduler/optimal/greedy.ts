@@ -1,8 +1,8 @@
 /**
  * Greedy assignment: the baseline the optimiser must beat, the MIP start that
  * guarantees HiGHS always holds an incumbent, and the fill step of repair.
- * Works on pruned candidate lists (cheapest first); `entryOf[t]` is the chosen
- * entry index into them, or -1.
+ * Works on the useful-candidate lists (cheapest first); `entryOf[t]` is the
+ * chosen entry index into them, or -1.
  */
 
 import { type CandidateLists, smallestK, usefulCandidates } from './candidates.js';
