@@ -134,10 +134,17 @@ export async function preparedDataDir(dir: string): Promise<string> {
   return dir;
 }
 
-/** A unique scratch folder under .test-tmp/. */
+const scratch: string[] = [];
+// Data directories are tens of MB each: remove them when the test process ends.
+process.once('exit', () => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A unique scratch folder under .test-tmp/, removed when the test process exits. */
 export function scratchDir(prefix: string): string {
   const dir = join(TEST_TMP, `${prefix}-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(dir, { recursive: true });
+  scratch.push(dir);
   return dir;
 }
 
