@@ -91,6 +91,8 @@ export class Platform {
   private world!: SchedulerWorld;
   private book!: ReservationBook;
   private scheduler!: Scheduler;
+  /** Tasks committed since the last cycle, waiting to join the queues. */
+  private inbox: Task[] = [];
   /** Tasks taken out of the scheduler when their site went down, until dispatch re-places them. */
   private readonly awaitingReplace = new Map<string, Task>();
   /** The last reason each waiting task was given, so unchanged reasons are not rewritten. */
@@ -147,22 +149,19 @@ export class Platform {
     return this.profile.name;
   }
 
-  /** A task was committed as queued: enqueue it and run a cycle soon. */
-  async submitted(task: Task): Promise<void> {
-    await this.mutex.run(async () => {
-      try {
-        this.scheduler.submit(taskOf(task));
-      } catch (e) {
-        // a conflict means a rebuild already picked it up from the store
-        if (!(e instanceof DomainError && e.code === 'conflict')) throw e;
-      }
-    });
+  /**
+   * A task was committed as queued: it joins the scheduler's queues at the
+   * start of the next cycle. Submissions never wait for a cycle to finish.
+   */
+  submitted(task: Task): void {
+    this.inbox.push(taskOf(task));
     this.wake();
   }
 
   /** A task was cancelled in the store: give back its place (dispatch cancels its job). */
   async cancelled(taskId: string): Promise<void> {
     await this.mutex.run(async () => {
+      this.drainInbox();
       this.awaitingReplace.delete(taskId);
       this.lastReason.delete(taskId);
       this.releaseTask(taskId);
@@ -190,7 +189,9 @@ export class Platform {
   /** One scheduling cycle: place what can be placed, persist the placements and the reasons of the rest. */
   async cycle(): Promise<CycleReport> {
     return this.mutex.run(async () => {
+      const refused = this.drainInbox();
       const { placed, waiting } = await this.scheduler.cycleAsync();
+      waiting.push(...refused);
       let conflicts = 0;
       for (const p of placed) {
         if (!(await this.persistPlacement(p))) conflicts++;
@@ -211,6 +212,26 @@ export class Platform {
   }
 
   // ---- the scheduling loop -------------------------------------------------
+
+  /** Moves submitted tasks into the scheduler's queues (call inside the mutex). */
+  private drainInbox(): Unplaced[] {
+    const tasks = this.inbox;
+    this.inbox = [];
+    const refused: Unplaced[] = [];
+    for (const t of tasks) {
+      try {
+        this.scheduler.submit(t);
+      } catch (e) {
+        // a conflict: a rebuild already queued it from the store
+        if (!(e instanceof DomainError && e.code === 'conflict')) {
+          const reason = `the scheduler cannot take this task: ${e instanceof Error ? e.message : String(e)}`;
+          this.log.error({ taskId: t.id, reason }, 'task could not join its queue');
+          refused.push({ taskId: t.id, reason, rejections: [], removedByFilter: {} });
+        }
+      }
+    }
+    return refused;
+  }
 
   private schedule(delayMs: number): void {
     if (!this.running) return;
@@ -278,6 +299,7 @@ export class Platform {
       now,
     ]);
     await this.mutex.run(async () => {
+      this.drainInbox();
       if (this.book.siteIndex(siteId) < 0) return;
       const requeued = this.scheduler.setSiteStatus(siteId, status);
       // dispatch re-places these one by one through `replace`: keep them out of the queues meanwhile
@@ -294,6 +316,7 @@ export class Platform {
   /** Places a task whose site went down; null = nothing fits now (it waits in its queue). */
   private async replace(taskId: string, reason: string): Promise<string | null> {
     const siteId = await this.mutex.run(async () => {
+      this.drainInbox();
       let task = this.awaitingReplace.get(taskId);
       this.awaitingReplace.delete(taskId);
       if (!task) {

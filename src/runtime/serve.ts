@@ -40,7 +40,7 @@ export function platformServices(base: Services, platform: () => Platform): Serv
       ...base.tasks,
       async submit(input, ctx) {
         const rec = await base.tasks.submit(input, ctx);
-        await platform().submitted(rec);
+        platform().submitted(rec);
         return rec;
       },
       async cancel(id, reason) {
