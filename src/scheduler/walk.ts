@@ -188,18 +188,19 @@ export class Walker {
       capacity: new IndexedCapacity(this.capacity, this.capIndex),
       startsS: starts,
     };
-    let nHealth = 0;
-    let nCap = 0;
+    // a few examples per filter, from the best candidates down (candidates of one site are adjacent)
+    const shown = new Map<string, number>();
     let last = -1;
-    for (let c = 0; c < plan.n && (nHealth < SAMPLES_PER_FILTER || nCap < SAMPLES_PER_FILTER); c++) {
+    for (let c = 0; c < plan.n && samples.length < 2 * SAMPLES_PER_FILTER; c++) {
       const s = plan.site[c]!;
       if (s === last) continue;
       last = s;
-      const site = this.table.sites[s]!;
       const filter = this.table.status[s] !== STATUS_UP ? siteHealthFilter : capacityFilter;
-      if (filter === siteHealthFilter ? nHealth++ >= SAMPLES_PER_FILTER : nCap++ >= SAMPLES_PER_FILTER) continue;
-      const reason = filter.check(env.task, site, s, ctx) ?? 'no capacity';
-      samples.push({ siteId: site.id, filter: filter.name, reason });
+      const n = shown.get(filter.name) ?? 0;
+      if (n >= SAMPLES_PER_FILTER) continue;
+      shown.set(filter.name, n + 1);
+      const site = this.table.sites[s]!;
+      samples.push({ siteId: site.id, filter: filter.name, reason: filter.check(env.task, site, s, ctx) ?? filter.describe });
     }
     return { removedByFilter, samples };
   }
