@@ -36,6 +36,8 @@ import { SolveState } from './state.js';
 
 /** The pricing loop may use this share of the remaining time when a MIP follows. */
 const LP_SHARE_BEFORE_MIP = 0.85;
+/** Below this share of the budget left, the MIP is not started. */
+const MIN_MIP_SHARE = 0.1;
 
 /** Relative gap as HiGHS reports it, but never dividing by less than 1 (costs near 0). */
 const gapOf = (objective: number, bound: number): number =>
@@ -94,8 +96,12 @@ async function solveWithin(
       else {
         // big batches need most of the time for the LP; small ones leave it to the MIP anyway
         if (o.pricingRounds > 0) relaxAndPrice(highs, s, nowS() + LP_SHARE_BEFORE_MIP * (deadlineS - nowS()));
-        if (nowS() < deadlineS) solveMip(highs, s, deadlineS);
-        else s.status = 'time-limit';
+        // a MIP handed a sliver of time only runs presolve, and overruns doing it
+        if (deadlineS - nowS() >= MIN_MIP_SHARE * o.timeLimitS) solveMip(highs, s, deadlineS);
+        else {
+          s.status = 'time-limit';
+          s.messages.push('no time left for the MIP');
+        }
       }
     } catch (err) {
       if (err instanceof DomainError) throw err; // the model-size refusal is the caller's to handle
