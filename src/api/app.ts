@@ -5,7 +5,13 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import { installTrust, type TrustOptions } from '../auth/plugin.js';
 import type { Clock } from '../domain/clock.js';
 import type { Store } from '../store/sql.js';
@@ -67,9 +73,17 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimitBytes ?? BODY_LIMIT_BYTES,
     requestTimeout: opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    // Node checks for timed-out requests every 30 s by default: far too coarse for the limit above.
+    http: {
+      connectionsCheckingInterval: Math.min(5000, Math.max(100, (opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS) / 4)),
+    },
     handlerTimeout: opts.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS,
     // Off by default in Fastify: ids in paths are case-sensitive; keep it explicit.
     routerOptions: { caseSensitive: true, ignoreTrailingSlash: true },
+    // Errors before routing (a malformed URL) answer in the same shape as every other error.
+    frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      reply.status(400).send({ error: 'bad_request', message: err.message });
+    },
   });
   // JSON only: any other content type is a 415, not a string the schema then rejects.
   app.removeContentTypeParser('text/plain');

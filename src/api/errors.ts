@@ -72,6 +72,10 @@ function toApiError(err: unknown): { status: number; body: ApiError } | null {
     return { status: 400, body: { error: 'bad_request', message: `the body is not valid JSON: ${err.message}` } };
   }
   const db = asDbError(err);
+  // Text the database cannot hold (bad encoding, NUL) came from the request: bad input, not a fault.
+  if (db && ['22021', '22P05'].includes(db.code)) {
+    return { status: 400, body: { error: 'bad_request', message: 'the request holds text that cannot be stored' } };
+  }
   // Connection lost / server shutting down: the platform is unavailable, not broken.
   if (db && (db.code.startsWith('08') || db.code.startsWith('57P'))) {
     return { status: 503, body: { error: 'unavailable', message: 'the database is not reachable; try again' } };

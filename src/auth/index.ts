@@ -2,6 +2,7 @@
 export * from './api-key.js';
 export * from './client-config.js';
 export * from './idempotency.js';
+export * from './json-limits.js';
 export * from './key-store.js';
 export * from './metrics.js';
 export * from './plugin.js';

@@ -17,6 +17,7 @@ import { DomainError } from '../domain/errors.js';
 import type { Store } from '../store/sql.js';
 import { FailureWindow } from './failure-window.js';
 import { storeIdempotencyService } from './idempotency.js';
+import { limitJsonBodies, urlProblem } from './json-limits.js';
 import { createApiKey, getApiKey, listApiKeys, publicKeyRecord, revokeApiKeySafely } from './key-store.js';
 import { TrustMetrics } from './metrics.js';
 import { type Principal, type Scope, UNAUTHENTICATED_OPERATOR } from './principal.js';
@@ -105,6 +106,13 @@ export async function installTrust(app: FastifyInstance, opts: TrustOptions): Pr
   const trust: Trust = { enforced, verifier, metrics, routes };
   app.decorate('trust', trust);
   app.decorateRequest('principal', null);
+  limitJsonBodies(app);
+  app.addHook('onRequest', async (req, reply) => {
+    const problem = urlProblem(req.url);
+    if (problem) throw new DomainError('bad_request', problem);
+    // @fastify/swagger-ui redirects index.html?query to itself, forever: send it to the docs instead.
+    if (req.routeOptions.url === '/docs/static/index.html' && req.url.includes('?')) return reply.redirect('/docs/');
+  });
 
   app.addHook('onRoute', (r) => {
     const roles = r.config?.roles ?? [];

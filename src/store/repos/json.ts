@@ -16,7 +16,8 @@ export function encodeCursor(key: string): string {
 export function decodeCursor(cursor: string): string | null {
   if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) return null;
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
-  return key.length > 0 && encodeCursor(key) === cursor ? key : null;
+  // A key with NUL could never be database text: not a cursor this API made.
+  return key.length > 0 && !key.includes('\0') && encodeCursor(key) === cursor ? key : null;
 }
 
 export interface Page<T> {
