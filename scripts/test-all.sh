@@ -10,8 +10,10 @@ ROOT=$(pwd)
 log() { echo "[test-all] $*" >&2; }
 
 # ---- 1. npm packages
+# (npm install, not npm ci: npm 11 writes lock files without the other platforms' optional packages of
+# biome/esbuild, which `npm ci` then refuses as out of sync)
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "npm ci"; npm ci --no-audit --no-fund >&2
+  log "npm install"; npm install --no-audit --no-fund >&2
 fi
 
 # ---- 2. Debian packages (root only; PostgreSQL and Chromium here, Slurm in scripts/slurm/start.sh)
