@@ -6,8 +6,8 @@
  */
 import type { Clock } from '../domain/clock.js';
 import { DomainError, invalid, notFound } from '../domain/errors.js';
-import type { Placement, Rejection, RunnerUp, Unplaced } from '../domain/placement.js';
-import type { SiteStatus } from '../domain/site.js';
+import type { Placement, Rejection, RunnerUp, ScoreBreakdown, Unplaced } from '../domain/placement.js';
+import type { Site, SiteStatus } from '../domain/site.js';
 import type { Task } from '../domain/task.js';
 import { type BatchItem, buildBatch } from './batch.js';
 import { type CapacityView, fitsShare } from './capacity.js';
@@ -63,6 +63,55 @@ interface Held {
 type Decision =
   | { ok: true; env: TaskEnv; top: Choice[] }
   | { ok: false; unplaced: Unplaced; env?: TaskEnv; singleStart?: boolean };
+
+/** What a placement's runners-up and sentence are built from, when first read. */
+class PlacementStory {
+  runners: RunnerUp[] | undefined;
+  sentence: string | undefined;
+
+  constructor(
+    private readonly table: SiteTable,
+    private readonly profile: Profile,
+    private readonly env: TaskEnv,
+    private readonly top: Choice[],
+    private readonly site: Site,
+    private readonly score: ScoreBreakdown,
+    private readonly w: Weighting,
+  ) {}
+
+  runnersUp(): RunnerUp[] {
+    if (this.runners === undefined) {
+      this.runners = [];
+      for (let k = 1; k < this.top.length; k++) {
+        const c = this.top[k]!;
+        this.runners.push({
+          siteId: this.table.sites[c.site]!.id,
+          startS: c.startS,
+          score: breakdown(this.env, c.cand, c.startS, c.share, this.w, c.total),
+        });
+      }
+    }
+    return this.runners;
+  }
+
+  explanation(): string {
+    if (this.sentence === undefined) {
+      const r = this.top[1];
+      this.sentence = placedExplanation({
+        site: this.site,
+        startS: this.top[0]!.startS,
+        readyS: this.env.readyS,
+        profile: this.profile.name,
+        score: this.score,
+        weights: this.profile.weights,
+        runnerUp: r ? { site: this.table.sites[r.site]!, score: this.runnersUp()[0]!.score } : undefined,
+        eligibleSites: this.env.plan.siteCount,
+        removedByFilter: this.env.plan.removedByFilter,
+      });
+    }
+    return this.sentence;
+  }
+}
 
 /** Plans kept at most (a cache of task classes; cleared when full). */
 const MAX_PLANS = 50_000;
@@ -568,52 +617,26 @@ export class Scheduler {
     const site = this.table.sites[best.site]!;
     const w = this.w;
     const score = breakdown(env, best.cand, best.startS, best.share, w, best.total);
-    const table = this.table;
-    const profile = this.profile;
-    let runnersUp: RunnerUp[] | undefined;
-    let explanation: string | undefined;
-    const getRunnersUp = (): RunnerUp[] =>
-      (runnersUp ??= top.slice(1).map((c) => ({
-        siteId: table.sites[c.site]!.id,
-        startS: c.startS,
-        score: breakdown(env, c.cand, c.startS, c.share, w, c.total),
-      })));
-    const getExplanation = (): string => {
-      if (explanation === undefined) {
-        const r = top[1];
-        explanation = placedExplanation({
-          site,
-          startS: best.startS,
-          readyS: env.readyS,
-          profile: profile.name,
-          score,
-          weights: profile.weights,
-          runnerUp: r ? { site: table.sites[r.site]!, score: getRunnersUp()[0]!.score } : undefined,
-          eligibleSites: env.plan.siteCount,
-          removedByFilter: env.plan.removedByFilter,
-        });
-      }
-      return explanation;
-    };
+    const story = new PlacementStory(this.table, this.profile, env, top, site, score, w);
     // enumerable accessors: JSON, spread and structuredClone see plain values
     return {
       taskId: task.id,
       siteId: site.id,
       startS: best.startS,
       endS: best.startS + task.durationS,
-      profile: profile.name,
+      profile: this.profile.name,
       score,
       get runnersUp() {
-        return getRunnersUp();
+        return story.runnersUp();
       },
       set runnersUp(v: RunnerUp[]) {
-        runnersUp = v;
+        story.runners = v;
       },
       get explanation() {
-        return getExplanation();
+        return story.explanation();
       },
       set explanation(v: string) {
-        explanation = v;
+        story.sentence = v;
       },
       decidedAtS: now,
     };

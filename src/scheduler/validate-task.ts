@@ -16,7 +16,11 @@ function nonNegative(v: unknown, field: string): void {
 }
 
 function nonEmpty(v: unknown, field: string): void {
-  if (typeof v !== 'string' || v.trim() === '') throw invalid(field, 'must be a non-empty string');
+  // trim() only when the ends could be blank: it allocates
+  if (typeof v !== 'string' || v.length === 0) throw invalid(field, 'must be a non-empty string');
+  if ((v.charCodeAt(0) <= 32 || v.charCodeAt(v.length - 1) <= 32) && v.trim() === '') {
+    throw invalid(field, 'must be a non-empty string');
+  }
 }
 
 /** Throws DomainError('validation') naming the first bad field. */
@@ -27,8 +31,12 @@ export function validateTask(task: Task, world?: WorldIndex): void {
   if (!KINDS.includes(task.kind)) throw invalid('kind', `must be one of ${KINDS.join(', ')}, got '${task.kind}'`);
   const r = task.resources;
   if (r === null || typeof r !== 'object') throw invalid('resources', 'must be an object');
-  for (const k of ['cpuCores', 'memoryGb', 'gpus', 'hpcNodes', 'storageTb'] as const)
-    nonNegative(r[k], `resources.${k}`);
+  // field names are literals: building them on every call would cost more than the checks
+  nonNegative(r.cpuCores, 'resources.cpuCores');
+  nonNegative(r.memoryGb, 'resources.memoryGb');
+  nonNegative(r.gpus, 'resources.gpus');
+  nonNegative(r.hpcNodes, 'resources.hpcNodes');
+  nonNegative(r.storageTb, 'resources.storageTb');
   if (!Number.isInteger(r.hpcNodes)) throw invalid('resources.hpcNodes', `must be a whole number, got ${r.hpcNodes}`);
   if (r.cpuCores + r.gpus + r.hpcNodes + r.storageTb <= 0) {
     throw invalid('resources', 'asks for nothing: give cpuCores, gpus, hpcNodes or storageTb');
@@ -68,10 +76,11 @@ export function validateTask(task: Task, world?: WorldIndex): void {
     throw invalid('dataClass', `must be one of ${DATA_CLASSES.join(', ')}, got '${task.dataClass}'`);
   }
   if (!Array.isArray(task.allowedHubs)) throw invalid('allowedHubs', 'must be an array of hub ids');
-  task.allowedHubs.forEach((h, i) => {
-    nonEmpty(h, `allowedHubs[${i}]`);
+  for (let i = 0; i < task.allowedHubs.length; i++) {
+    const h = task.allowedHubs[i];
+    if (typeof h !== 'string' || h.length === 0) throw invalid(`allowedHubs[${i}]`, 'must be a non-empty string');
     if (world && !world.hub(h)) throw invalid(`allowedHubs[${i}]`, `unknown hub '${h}'`);
-  });
+  }
   if (typeof task.pairedOnly !== 'boolean') throw invalid('pairedOnly', 'must be a boolean');
   if (!finite(task.priority)) throw invalid('priority', `must be a finite number, got ${String(task.priority)}`);
   if (world && !world.origin(task.originCity)) {

@@ -200,7 +200,11 @@ export class Walker {
       if (n >= SAMPLES_PER_FILTER) continue;
       shown.set(filter.name, n + 1);
       const site = this.table.sites[s]!;
-      samples.push({ siteId: site.id, filter: filter.name, reason: filter.check(env.task, site, s, ctx) ?? filter.describe });
+      samples.push({
+        siteId: site.id,
+        filter: filter.name,
+        reason: filter.check(env.task, site, s, ctx) ?? filter.describe,
+      });
     }
     return { removedByFilter, samples };
   }
