@@ -48,6 +48,7 @@ const HOSTILE_STRINGS = [
   '\u0000',
   '\ud800',
   '<script>alert(1)</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4shell probe, meant literally
   '${jndi:ldap://x}',
   '{{7*7}}',
   'null',
