@@ -62,7 +62,7 @@ interface Held {
 
 type Decision =
   | { ok: true; env: TaskEnv; top: Choice[] }
-  | { ok: false; unplaced: Unplaced; env?: TaskEnv; singleStart?: boolean };
+  | { ok: false; unplaced: Unplaced };
 
 /** What a placement's runners-up and sentence are built from, when first read. */
 class PlacementStory {
@@ -566,7 +566,7 @@ export class Scheduler {
         memo.set(env.plan.key, { readyS: env.readyS, durationS: env.durationS, unplaced });
       }
     }
-    return { ok: false, unplaced, env };
+    return { ok: false, unplaced };
   }
 
   private unplaced(
