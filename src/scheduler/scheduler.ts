@@ -60,9 +60,7 @@ interface Held {
   site: number;
 }
 
-type Decision =
-  | { ok: true; env: TaskEnv; top: Choice[] }
-  | { ok: false; unplaced: Unplaced };
+type Decision = { ok: true; env: TaskEnv; top: Choice[] } | { ok: false; unplaced: Unplaced };
 
 /** What a placement's runners-up and sentence are built from, when first read. */
 class PlacementStory {
