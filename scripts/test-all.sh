@@ -50,9 +50,13 @@ LOCAL_SLURM_CPUS=${LOCAL_SLURM_CPUS:-8} bash scripts/slurm/start.sh "$WORK/slurm
 export SUANWANG_TEST_SLURM_DIR="$WORK/slurm"
 export SUANWANG_TEST_CHROMIUM=/usr/bin/chromium
 
-# ---- 4. static checks
-log "type-check"; npx tsc -p . >&2
-log "lint"; npx biome check src test bench scripts >&2
+# ---- 4. static checks (a failure fails the run, after the tests have run and reported)
+checks=0
+log "type-check"; npx tsc -p . >&2 || { log "type-check FAILED"; checks=1; }
+log "lint"; npx biome check src test bench scripts bin >&2 || { log "lint FAILED"; checks=1; }
 
 # ---- 5. the tests (Node's test runner; its closing lines are the summary)
-bash scripts/unit-tests.sh "$@"
+rc=0
+bash scripts/unit-tests.sh "$@" || rc=$?
+[ "$checks" = 0 ] || { [ "$rc" != 0 ] || rc=1; }
+exit "$rc"
