@@ -56,6 +56,17 @@ export class CarbonIntensity {
     if (!this.grid) return this.constant[site]!;
     const a = startS / HOUR_S;
     const b = endS / HOUR_S;
+    const hit = this.series[site];
+    // the usual case: the hours are already filled, read the prefix sums directly
+    if (hit !== undefined && a >= hit.baseH && b <= hit.baseH + hit.len) {
+      const oa = a - hit.baseH;
+      const ob = b - hit.baseH;
+      const ha = Math.floor(oa);
+      const hb = Math.floor(ob);
+      const ca = hit.prefix[ha]! + (oa - ha) * hit.value[ha]!;
+      const cb = hb >= hit.len ? hit.prefix[hit.len]! : hit.prefix[hb]! + (ob - hb) * hit.value[hb]!;
+      return (cb - ca) / (b - a);
+    }
     const s = this.ensure(site, Math.floor(a), Math.ceil(b));
     if (a < s.baseH) return this.slowIntegral(site, a, b) / (b - a);
     return (cumulative(s, b) - cumulative(s, a)) / (b - a);

@@ -64,6 +64,11 @@ class Timeline {
     rows.set(this.rows);
     this.times = times;
     this.rows = rows;
+    if (this.sufValid) {
+      const suf = new Float64Array(rows.length);
+      suf.set(this.suf.subarray(0, this.n * this.dims));
+      this.suf = suf;
+    }
   }
 
   /** Make sure a row starts exactly at t; returns its index. */
@@ -78,6 +83,13 @@ class Timeline {
     this.times[ins] = t;
     if (at >= 0) this.rows.copyWithin(ins * D, at * D, at * D + D);
     else this.rows.fill(0, ins * D, ins * D + D);
+    if (this.sufValid) {
+      // a copy of row `at` has the suffix max of `at`; a zero row before everything that of the row after it
+      this.suf.copyWithin((ins + 1) * D, ins * D, this.n * D);
+      if (at >= 0) this.suf.copyWithin(ins * D, at * D, at * D + D);
+      else if (this.n > 0) this.suf.copyWithin(0, D, 2 * D);
+      else this.suf.fill(0, 0, D);
+    }
     this.n++;
     return ins;
   }
@@ -91,10 +103,12 @@ class Timeline {
     return true;
   }
 
+  /** Drop row i; the suffix maxima of rows after it stay valid (those before are the caller's to redo). */
   private remove(i: number): void {
     const D = this.dims;
     this.times.copyWithin(i, i + 1, this.n);
     this.rows.copyWithin(i * D, (i + 1) * D, this.n * D);
+    if (this.sufValid) this.suf.copyWithin(i * D, (i + 1) * D, this.n * D);
     this.n--;
   }
 
@@ -112,14 +126,34 @@ class Timeline {
       }
     }
     // merge the boundaries that became redundant (the later one first: indices shift)
+    let end = j;
     if (this.sameAsPrevious(j)) this.remove(j);
-    if (this.sameAsPrevious(i)) this.remove(i);
-    this.sufValid = false;
+    if (this.sameAsPrevious(i)) {
+      this.remove(i);
+      end--;
+    }
+    // rows from `end` on are unchanged, and so are their suffix maxima: redo the ones before
+    if (this.sufValid) this.suffixBefore(Math.min(end, this.n));
+  }
+
+  /** Recompute suf for rows end-1 down to 0, from rows and suf[end]. */
+  private suffixBefore(end: number): void {
+    const D = this.dims;
+    const suf = this.suf;
+    const rows = this.rows;
+    for (let r = end - 1; r >= 0; r--) {
+      for (let d = 0; d < D; d++) {
+        const v = rows[r * D + d]!;
+        const after = r + 1 < this.n ? suf[(r + 1) * D + d]! : 0;
+        suf[r * D + d] = Math.max(v, after);
+      }
+    }
   }
 
   private buildSuffix(): void {
     const D = this.dims;
-    if (this.suf.length < this.n * D) this.suf = new Float64Array(this.rows.length);
+    // as long as the rows: split and remove then keep it in step without reallocating
+    if (this.suf.length < this.rows.length) this.suf = new Float64Array(this.rows.length);
     const suf = this.suf;
     const rows = this.rows;
     for (let r = this.n - 1; r >= 0; r--) {
@@ -157,8 +191,9 @@ class Timeline {
     const D = this.dims;
     this.times.copyWithin(0, at, this.n);
     this.rows.copyWithin(0, at * D, this.n * D);
+    // a suffix maximum does not look back: the kept rows keep theirs
+    if (this.sufValid) this.suf.copyWithin(0, at * D, this.n * D);
     this.n -= at;
-    this.sufValid = false;
   }
 }
 

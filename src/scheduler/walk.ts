@@ -13,7 +13,7 @@ import type { Weighting } from './plan.js';
 import { nextInOrder, SAMPLES_PER_FILTER } from './plan.js';
 import { capacityFilter } from './plugins/capacity.js';
 import { siteHealthFilter } from './plugins/site-health.js';
-import type { TaskEnv } from './plugins/types.js';
+import type { ScorePlugin, TaskEnv } from './plugins/types.js';
 import { type SiteTable, STATUS_UP } from './site-table.js';
 
 /** The winner and three runners-up. */
@@ -67,9 +67,28 @@ export function offer(top: Choice[], c: Choice): void {
   if (top.length > TOP_K) top.pop();
 }
 
+/** Would a choice with these keys change `top` (the same test `offer` makes, without allocating)? */
+function entersTop(top: Choice[], total: number, site: number, pool: number, startS: number): boolean {
+  for (let i = 0; i < top.length; i++) {
+    const x = top[i]!;
+    if (x.site === site) return beats(total, site, pool, startS, x);
+  }
+  return top.length < TOP_K || beats(total, site, pool, startS, top[top.length - 1]!);
+}
+
+function beats(total: number, site: number, pool: number, startS: number, b: Choice): boolean {
+  if (total !== b.total) return total < b.total;
+  if (site !== b.site) return site < b.site;
+  if (pool !== b.pool) return pool < b.pool;
+  return startS < b.startS;
+}
+
 export class Walker {
   private stamp = 0;
   private readonly seen: Int32Array;
+  /** The timed plugins that only grow with the start, and their weights (fixed per profile). */
+  private readonly mono: ScorePlugin[];
+  private readonly monoW: Float64Array;
 
   constructor(
     private readonly table: SiteTable,
@@ -81,6 +100,8 @@ export class Walker {
     private readonly budget = Number.POSITIVE_INFINITY,
   ) {
     this.seen = new Int32Array(table.n);
+    this.mono = w.timedPlugins.filter((p) => p.monotoneInStart);
+    this.monoW = Float64Array.from(w.timedPlugins.flatMap((p, k) => (p.monotoneInStart ? [w.timedWeights[k]!] : [])));
   }
 
   walk(env: TaskEnv, starts: readonly number[]): WalkResult {
@@ -96,14 +117,12 @@ export class Walker {
     const stamp = ++this.stamp;
     let unhealthy = 0;
     let visited = 0;
-    const shareAt = cap.shareAt?.bind(cap);
+    const hasShareAt = cap.shareAt !== undefined;
     const single = starts.length === 1;
     const dyn = this.w.dynamicPlugins;
     const dynW = this.w.dynamicWeights;
-    const mono = this.w.timedPlugins.filter((p) => p.monotoneInStart);
-    const monoW = Float64Array.from(
-      this.w.timedPlugins.flatMap((p, k) => (p.monotoneInStart ? [this.w.timedWeights[k]!] : [])),
-    );
+    const mono = this.mono;
+    const monoW = this.monoW;
     for (let pos = 0; pos < plan.n; pos++) {
       const c = nextInOrder(plan, pos);
       const worst = top.length === TOP_K ? top[TOP_K - 1]!.total : Number.POSITIVE_INFINITY;
@@ -139,9 +158,9 @@ export class Walker {
         const partial = timedSum(env, c, st, fixed, this.w);
         // the dynamic parts only add: a static total above the bar cannot win
         if (partial > worst || partial >= bestTotal) continue;
-        if (shareAt && worst !== Number.POSITIVE_INFINITY) {
+        if (hasShareAt && worst !== Number.POSITIVE_INFINITY) {
           // load now is a floor of the peak over the run: a cheap look before the full check
-          const floor = shareAt(ci, need, pool, st);
+          const floor = cap.shareAt!(ci, need, pool, st);
           let low = partial;
           for (let d = 0; d < dyn.length; d++) low += dynW[d]! * dyn[d]!.part(env, c, st, floor);
           if (low > worst || (!single && low >= bestTotal)) continue;
@@ -156,7 +175,8 @@ export class Walker {
           bestShare = share;
         }
       }
-      if (bestTotal !== Number.POSITIVE_INFINITY) {
+      // only a choice that enters the list is allocated
+      if (bestTotal !== Number.POSITIVE_INFINITY && entersTop(top, bestTotal, s, pool, bestStart)) {
         offer(top, {
           cand: c,
           site: s,
