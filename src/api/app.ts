@@ -77,7 +77,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     http: {
       connectionsCheckingInterval: Math.min(5000, Math.max(100, (opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS) / 4)),
     },
-    handlerTimeout: opts.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS,
     // Off by default in Fastify: ids in paths are case-sensitive; keep it explicit.
     routerOptions: { caseSensitive: true, ignoreTrailingSlash: true },
     // Errors before routing (a malformed URL) answer in the same shape as every other error.
@@ -108,6 +107,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     clock: opts.clock,
     ...(opts.auth !== undefined && { auth: opts.auth }),
     ...(opts.rateLimit !== undefined && { rateLimit: opts.rateLimit }),
+    handlerTimeoutMs: opts.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS,
   });
 
   await app.register(swagger, {

@@ -1,6 +1,7 @@
 /** Trust: API keys, roles, tenant and site scopes, rate limits, idempotent submission, audit metrics. */
 export * from './api-key.js';
 export * from './client-config.js';
+export * from './handler-timeout.js';
 export * from './idempotency.js';
 export * from './json-limits.js';
 export * from './key-store.js';

@@ -16,6 +16,7 @@ import type { Clock } from '../domain/clock.js';
 import { DomainError } from '../domain/errors.js';
 import type { Store } from '../store/sql.js';
 import { FailureWindow } from './failure-window.js';
+import { installHandlerTimeout } from './handler-timeout.js';
 import { storeIdempotencyService } from './idempotency.js';
 import { limitJsonBodies, urlProblem } from './json-limits.js';
 import { createApiKey, getApiKey, listApiKeys, publicKeyRecord, revokeApiKeySafely } from './key-store.js';
@@ -63,6 +64,8 @@ export interface TrustOptions {
   idempotencyRetentionS?: number;
   /** Prometheus process metrics (CPU, memory, event loop) in /metrics (default true). */
   processMetrics?: boolean;
+  /** Answer 503 to a request still unanswered after this long (default 30 s). */
+  handlerTimeoutMs?: number;
 }
 
 export interface RouteAccess {
@@ -107,6 +110,7 @@ export async function installTrust(app: FastifyInstance, opts: TrustOptions): Pr
   app.decorate('trust', trust);
   app.decorateRequest('principal', null);
   limitJsonBodies(app);
+  installHandlerTimeout(app, opts.handlerTimeoutMs ?? 30_000);
   app.addHook('onRequest', async (req, reply) => {
     const problem = urlProblem(req.url);
     if (problem) throw new DomainError('bad_request', problem);

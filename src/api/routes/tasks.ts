@@ -57,16 +57,19 @@ export const taskRoutes: RouteModule = (app, { services: { tasks, idempotency } 
       const key = idempotencyKeyOf(req.headers);
       if (key === undefined) return answer(await tasks.submit(req.body), false);
       const claim = claimFor(req.principal, key, 'POST', '/tasks', req.body);
-      const earlier = await idempotency.replay(claim);
-      if (earlier) return answer(earlier, true);
+      // Insert first (the key is claimed in the same statement): a new key costs no extra query.
       try {
         return answer(await tasks.submit(req.body, { idempotency: claim }), false);
       } catch (err) {
-        if (!(err instanceof IdempotencyKeyTaken)) throw err;
-        // A concurrent request with this key won; answer as it did (or 409 if it was a different request).
-        const winner = await idempotency.replay(claim);
-        if (!winner) throw err;
-        return answer(winner, true);
+        // A used key — a retry, or a concurrent request that won — gets the answer given then (409 if it
+        // was another request). A retry may also fail today's checks (its deadline passed): same answer.
+        if (!(err instanceof IdempotencyKeyTaken || err instanceof DomainError)) throw err;
+        const earlier = await idempotency.replay(claim);
+        if (earlier) return answer(earlier, true);
+        if (err instanceof IdempotencyKeyTaken) {
+          throw new DomainError('conflict', 'this Idempotency-Key was just released; send the request again');
+        }
+        throw err;
       }
     },
   });
