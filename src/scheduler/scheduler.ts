@@ -511,8 +511,12 @@ export class Scheduler {
 
   private planFor(task: Task, now: number): ClassPlan {
     const epoch = Math.floor(now / PLAN_EPOCH_S);
-    if (epoch !== this.planEpoch || this.plans.size >= MAX_PLANS) {
-      this.plans.clear();
+    if (this.plans.size >= MAX_PLANS) this.plans.clear();
+    if (epoch !== this.planEpoch) {
+      // a plan's bounds hold over its horizon (CARBON_HORIZON_S from its epoch's start, checked by the walk), so
+      // last epoch's plans stay exact through this one — rebuilding every class at each boundary only cost time
+      const keepFromS = (epoch - 1) * PLAN_EPOCH_S;
+      for (const [key, plan] of this.plans) if (plan.horizonStartS < keepFromS) this.plans.delete(key);
       this.cache.clear();
       this.planEpoch = epoch;
     }
