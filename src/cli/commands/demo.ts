@@ -52,7 +52,18 @@ export function register(program: Command): void {
         process.exit(1);
       });
       say(`Suanwang (算网) demo — server at ${server.url}, store: PGlite in ${o.dataDir}, policy: ${o.policy}`);
-      const client = new SuanwangClient({ baseUrl: server.url });
+      // The first start of a data directory makes its operator key (shown once); the demo's own client
+      // uses a short-lived key of its own, so a later run needs nothing from the first.
+      const { createApiKey, ensureBootstrapKey } = await import('../../auth/key-store.js');
+      const boot = await ensureBootstrapKey(server.store);
+      if (boot.key) say(`Operator API key (shown only this once, keep it): ${boot.key}`);
+      const demoKey = await createApiKey(server.store, {
+        name: 'demo client',
+        role: 'operator',
+        expiresAtS: Date.now() / 1000 + 86400,
+        createdBy: 'demo',
+      });
+      const client = new SuanwangClient({ baseUrl: server.url, apiKey: demoKey.key });
 
       const sites = new Map<string, Awaited<ReturnType<typeof client.getSite>>>();
       for await (const s of client.allSites()) sites.set(s.id, s);
