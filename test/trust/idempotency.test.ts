@@ -91,6 +91,19 @@ describeStores('idempotent submission', (kind) => {
     assert.equal(await count(TENANT_B), before + 1);
   });
 
+  it('forgets keys after their retention: a much later retry is a new request', async () => {
+    const h = { 'idempotency-key': 'old-one' };
+    const first = await t.send('tenantA', 'POST', '/tasks', task(), h);
+    assert.equal(first.status, 201);
+    const { storeIdempotencyService } = await import('../../src/auth/idempotency.js');
+    const purged = await storeIdempotencyService(t.store).purge(t.clock.nowS() + 1);
+    assert.ok(purged >= 1);
+    const later = await t.send('tenantA', 'POST', '/tasks', task(), h);
+    assert.equal(later.status, 201);
+    assert.notEqual(later.body.id, first.body.id);
+    assert.equal(later.headers['idempotent-replayed'], undefined);
+  });
+
   it('refuses malformed keys with a 400 naming the header', async () => {
     for (const key of ['', ' spaced out ', 'x'.repeat(256), 'tab\there', 'ключ']) {
       const res = await t.app.inject({
