@@ -121,24 +121,28 @@ export class PlanCache {
 
 function newPlan(task: Task, origin: OriginInfo, table: SiteTable, nowS: number, n: number): ClassPlan {
   const horizonStartS = Math.floor(nowS / PLAN_EPOCH_S) * PLAN_EPOCH_S;
+  // one backing store for the plan's own arrays (eleven small buffers per class were a GC cost)
+  const buf = new ArrayBuffer(5 * 8 * n + 3 * 4 * n + 2 * n);
+  const f64 = (k: number) => new Float64Array(buf, k * 8 * n, n);
+  const i32 = (k: number) => new Int32Array(buf, 5 * 8 * n + k * 4 * n, n);
   return {
     key: classKey(task),
     shape: task,
     origin,
     rtt: table.rttFrom(origin.id),
     n,
-    site: new Int32Array(n),
-    pool: new Int16Array(n),
-    itKw: new Float64Array(n),
+    site: i32(0),
+    pool: new Int16Array(buf, 5 * 8 * n + 3 * 4 * n, n),
+    itKw: f64(0),
     cols: {},
-    lb: new Float64Array(n),
-    timedLb: new Float64Array(n),
-    timedLbFlat: new Float64Array(n),
-    fixedA: new Float64Array(n),
+    lb: f64(1),
+    timedLb: f64(2),
+    timedLbFlat: f64(3),
+    fixedA: f64(4),
     fixedB: [],
-    order: new Int32Array(n),
+    order: i32(1),
     sorted: 0,
-    heap: new Int32Array(n),
+    heap: i32(2),
     heapSize: 0,
     removedByFilter: {},
     samples: [],
@@ -151,6 +155,8 @@ function newPlan(task: Task, origin: OriginInfo, table: SiteTable, nowS: number,
 function itKwAt(task: Task, table: SiteTable, site: number, pool: number): number {
   return itPowerKw(task.resources, pool >= 0 ? table.gpuPowerW[site]![pool]! : DEFAULT_GPU_POWER_W);
 }
+
+let boundScratch = new Float64Array(0);
 
 /** Columns and bounds of every candidate, then the heap the walk draws the order from. */
 function finish(plan: ClassPlan, table: SiteTable, w: Weighting): ClassPlan {
@@ -177,12 +183,15 @@ function finish(plan: ClassPlan, table: SiteTable, w: Weighting): ClassPlan {
   const add = (into: Float64Array, col: Float64Array | undefined, wk: number) => {
     if (col) for (let c = 0; c < plan.n; c++) into[c] = into[c]! + wk * col[c]!;
   };
-  const fixedLb = new Float64Array(plan.n);
+  // build-time sums in shared scratch (zeroed here), not four fresh arrays per class
+  if (boundScratch.length < 4 * plan.n) boundScratch = new Float64Array(4 * plan.n);
+  boundScratch.fill(0, 0, 4 * plan.n);
+  const fixedLb = boundScratch.subarray(0, plan.n);
   for (let k = 0; k < w.fixedPlugins.length; k++) add(fixedLb, w.fixedPlugins[k]!.low(plan), w.fixedWeights[k]!);
-  const dynLb = new Float64Array(plan.n);
+  const dynLb = boundScratch.subarray(plan.n, 2 * plan.n);
   for (let k = 0; k < w.dynamicPlugins.length; k++) add(dynLb, w.dynamicPlugins[k]!.low(plan), w.dynamicWeights[k]!);
-  const timed = new Float64Array(plan.n);
-  const flat = new Float64Array(plan.n);
+  const timed = boundScratch.subarray(2 * plan.n, 3 * plan.n);
+  const flat = boundScratch.subarray(3 * plan.n, 4 * plan.n);
   for (let k = 0; k < w.timedPlugins.length; k++) {
     const p = w.timedPlugins[k]!;
     add(timed, p.low(plan), w.timedWeights[k]!);
