@@ -8,19 +8,9 @@ import { it } from 'node:test';
 import { chromium } from 'playwright-core';
 import { createApiKey } from '../../src/auth/key-store.js';
 import { startPlatform } from '../../src/runtime/serve.js';
+import { CHROMIUM_ARGS } from '../../src/sim/report/screenshot.js';
 import { seedNationalTopology } from '../../src/store/index.js';
 import { freshStore, scratchDir } from '../helpers/stores.js';
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 it('shows counts, hubs and tasks once a key is entered', async (t) => {
   const exe = process.env.SUANWANG_TEST_CHROMIUM;
@@ -48,7 +38,7 @@ it('shows counts, hubs and tasks once a key is entered', async (t) => {
   const taskId = ((await submitted.json()) as { id: string }).id;
   const context = await chromium.launchPersistentContext(scratchDir('chromium-profile'), {
     executablePath: exe,
-    args: ARGS,
+    args: [...CHROMIUM_ARGS],
   });
   try {
     const page = await context.newPage();
