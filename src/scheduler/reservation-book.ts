@@ -186,6 +186,8 @@ class Timeline {
 
   /** Drop rows that ended before t (the row covering t stays). */
   forgetBefore(t: number): void {
+    // the usual case, no row ended yet: no search
+    if (this.n < 2 || this.times[1]! > t) return;
     const at = this.rowAt(t);
     if (at <= 0) return;
     const D = this.dims;
@@ -298,18 +300,23 @@ export class ReservationBook implements CapacityView {
       return Number.POSITIVE_INFINITY;
     }
     if ((ns > 0 && cap[STORAGE]! <= 0) || (ng > 0 && cap[gd]! <= 0)) return Number.POSITIVE_INFINITY;
+    // nothing booked: the task's own share (most sites, most of the time, in a large network)
+    if (l.n === 0) {
+      let share = 0;
+      if (nc > 0) share = Math.max(share, nc / cap[CPU]!);
+      if (nm > 0) share = Math.max(share, nm / cap[MEM]!);
+      if (nh > 0) share = Math.max(share, nh / cap[HPC]!);
+      if (ns > 0) share = Math.max(share, ns / cap[STORAGE]!);
+      if (ng > 0) share = Math.max(share, ng / cap[gd]!);
+      return share;
+    }
     const first = l.rowAt(startS);
-    const pc = nc > 0 ? l.peakFrom(CPU, first, endS) : 0;
-    const pm = nm > 0 ? l.peakFrom(MEM, first, endS) : 0;
-    const ph = nh > 0 ? l.peakFrom(HPC, first, endS) : 0;
-    const ps = ns > 0 ? l.peakFrom(STORAGE, first, endS) : 0;
-    const pg = ng > 0 ? l.peakFrom(gd, first, endS) : 0;
     let share = 0;
-    if (nc > 0) share = Math.max(share, (pc + nc) / cap[CPU]!);
-    if (nm > 0) share = Math.max(share, (pm + nm) / cap[MEM]!);
-    if (nh > 0) share = Math.max(share, (ph + nh) / cap[HPC]!);
-    if (ns > 0) share = Math.max(share, (ps + ns) / cap[STORAGE]!);
-    if (ng > 0) share = Math.max(share, (pg + ng) / cap[gd]!);
+    if (nc > 0) share = Math.max(share, (l.peakFrom(CPU, first, endS) + nc) / cap[CPU]!);
+    if (nm > 0) share = Math.max(share, (l.peakFrom(MEM, first, endS) + nm) / cap[MEM]!);
+    if (nh > 0) share = Math.max(share, (l.peakFrom(HPC, first, endS) + nh) / cap[HPC]!);
+    if (ns > 0) share = Math.max(share, (l.peakFrom(STORAGE, first, endS) + ns) / cap[STORAGE]!);
+    if (ng > 0) share = Math.max(share, (l.peakFrom(gd, first, endS) + ng) / cap[gd]!);
     return share;
   }
 
