@@ -19,5 +19,8 @@ export const DELAY_REF_S = 86400;
 export const HOURS_PER_MONTH = 720;
 /** How far ahead a bound on carbon is guaranteed (runs ending later are checked without pruning). */
 export const CARBON_HORIZON_S = 21 * 86400;
-/** Class plans are rebuilt when the clock enters a new epoch of this length. */
+/**
+ * Class plans are built per epoch of this length; entering a new epoch drops the plans of epochs before
+ * the previous one (a plan's bounds hold for CARBON_HORIZON_S from its epoch's start, checked by the walk).
+ */
 export const PLAN_EPOCH_S = 7 * 86400;
