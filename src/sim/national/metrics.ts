@@ -168,6 +168,8 @@ export class NationalMetrics {
   private waitKinds = new Uint8Array(1024);
   private readonly kindIndex = new Map<string, number>(WORK_KINDS.map((k, i) => [k, i]));
   private readonly flows = new Map<string, Flow>();
+  /** Per origin city, what every placement from it needs (one lookup instead of four). */
+  private readonly origins = new Map<string, { east: boolean; rtt: Float64Array; flows: (Flow | undefined)[] }>();
   private readonly gpusTotal: number;
   private readonly gpusEast: number;
   private readonly gpusWest: number;
@@ -217,15 +219,16 @@ export class NationalMetrics {
     this.greenKwh += kwh * ctx.grid.meanGreenShare(site, startS, endS);
     this.carbonG += kwh * ctx.grid.meanCarbonGPerKwh(site, startS, endS);
     this.costFen += roundFen(computeRateFenPerHour(r, s) * (runS / 3600) + task.dataGb * s.prices.priceFenPerGbMoved);
-    const rtt = ctx.rttFrom(task.originCity)[site]!;
-    this.rttSum += rtt;
+    const origin = this.originOf(task.originCity);
+    const rtt = origin.rtt[site]!;
     if (task.latencySlaMs !== null) {
       this.slaPlaced++;
       this.rttSlaSum += rtt;
       if (rtt > task.latencySlaMs) this.slaViolations++;
     }
+    this.rttSum += rtt;
     if (task.deadlineS !== null && endS > task.deadlineS) this.missed++;
-    if (ctx.originSide.get(task.originCity) === 'east') {
+    if (origin.east) {
       this.eastItKwh += itKwh;
       this.eastTasks++;
       if (s.side === 'west') {
@@ -240,13 +243,18 @@ export class NationalMetrics {
     }
     this.recordWait(task, startS - task.submittedAtS);
 
-    const from = ctx.originGroup.get(task.originCity) ?? 'other-east';
-    const to = ctx.siteGroup[site]!;
-    const key = `${from}>${to}`;
-    let f = this.flows.get(key);
+    let f = origin.flows[site];
     if (!f) {
-      f = { from, to, tasks: 0, itKwh: 0, dataGb: 0 };
-      this.flows.set(key, f);
+      // sites of one group share the flow from this origin
+      const from = ctx.originGroup.get(task.originCity) ?? 'other-east';
+      const to = ctx.siteGroup[site]!;
+      const key = `${from}>${to}`;
+      f = this.flows.get(key);
+      if (!f) {
+        f = { from, to, tasks: 0, itKwh: 0, dataGb: 0 };
+        this.flows.set(key, f);
+      }
+      origin.flows[site] = f;
     }
     f.tasks++;
     f.itKwh += itKwh;
@@ -270,6 +278,15 @@ export class NationalMetrics {
       if (r.cpuCores > 0) this.cpuS.add(b, r.cpuCores * dt);
       this.carbonS.add(b, (facilityKw * dt * ctx.grid.meanCarbonGPerKwh(site, lo, hi)) / 3600);
     }
+  }
+
+  private originOf(city: string) {
+    let o = this.origins.get(city);
+    if (!o) {
+      o = { east: this.ctx.originSide.get(city) === 'east', rtt: this.ctx.rttFrom(city), flows: [] };
+      this.origins.set(city, o);
+    }
+    return o;
   }
 
   /** Adds `perS` × the seconds of [fromS, toS) that fall in each step. */
