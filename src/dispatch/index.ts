@@ -5,9 +5,9 @@
  */
 export * from './backend.js';
 export {
-  DispatchLoop,
   type DispatchHooks,
   type DispatchLogger,
+  DispatchLoop,
   type DispatchLoopOptions,
   type TaskLogs,
   type TickReport,
@@ -16,6 +16,6 @@ export { FailureDetector, type SiteHealth } from './failure-detector.js';
 export { type JobRow, type JobRowState, jobRowsOfTask, usageOfTask } from './job-rows.js';
 export { LocalBackend, type LocalBackendOptions } from './local/local-backend.js';
 export { BackendRegistry, type BackendRegistryOptions, type BackendSource } from './registry.js';
-export { SlurmBackend, type SlurmBackendOptions } from './slurm/slurm-backend.js';
 export { SUPPORTED_API_VERSIONS } from './slurm/rest-client.js';
+export { SlurmBackend, type SlurmBackendOptions } from './slurm/slurm-backend.js';
 export { gpuPowerW, type UsageRecord, usageOf } from './usage.js';
