@@ -368,7 +368,10 @@ export class LocalBackend implements Backend {
         };
       }
     }
-    const acct = this.accounting(spec, startedAtS, exit.endedAtS, exit);
+    // `started` is written before the command runs, so once the exit is there it is too; read it again in
+    // case the job started and ended between the first read and the exit read (a fast job)
+    const started = startedAtS ?? (await readFloat(join(d, 'started')));
+    const acct = this.accounting(spec, started, exit.endedAtS, exit);
     if (cancelled) return { ref, state: 'cancelled', reason: 'cancelled', retryable: false, accounting: acct };
     if (TIMEOUT_EXIT.has(exit.rc) && acct.wallS >= spec.timeLimitS - 0.5) {
       return {
