@@ -187,6 +187,11 @@ export async function crashTest(opts: CrashOptions): Promise<CrashReport> {
         ackedThisRound++;
       }
     });
+    // under load (a busy CI machine) the first answers can take a while: kill only once work is flowing,
+    // then at a random moment
+    for (let waitedMs = 0; ackedThisRound === 0 && waitedMs < 60_000; waitedMs += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await new Promise((r) => setTimeout(r, 300 + rng.int(0, 1200)));
     const ackedNow = ackedThisRound;
     await kill(s);
