@@ -133,20 +133,31 @@ class Timeline {
       end--;
     }
     // rows from `end` on are unchanged, and so are their suffix maxima: redo the ones before
-    if (this.sufValid) this.suffixBefore(Math.min(end, this.n));
+    if (this.sufValid) this.suffixBefore(Math.min(end, this.n), i);
   }
 
-  /** Recompute suf for rows end-1 down to 0, from rows and suf[end]. */
-  private suffixBefore(end: number): void {
+  /**
+   * Recompute suf for rows end-1 down to 0, from rows and suf[end]. Rows below `unchangedBelow`
+   * kept their usage: once one of them keeps its suffix maxima, so do all before it (exact stop).
+   */
+  private suffixBefore(end: number, unchangedBelow: number): void {
     const D = this.dims;
     const suf = this.suf;
     const rows = this.rows;
+    const n = this.n;
     for (let r = end - 1; r >= 0; r--) {
+      let changed = false;
+      const base = r * D;
       for (let d = 0; d < D; d++) {
-        const v = rows[r * D + d]!;
-        const after = r + 1 < this.n ? suf[(r + 1) * D + d]! : 0;
-        suf[r * D + d] = Math.max(v, after);
+        const v = rows[base + d]!;
+        const after = r + 1 < n ? suf[base + D + d]! : 0;
+        const m = Math.max(v, after);
+        if (suf[base + d] !== m) {
+          suf[base + d] = m;
+          changed = true;
+        }
       }
+      if (!changed && r < unchangedBelow) return;
     }
   }
 
