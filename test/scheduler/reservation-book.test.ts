@@ -145,4 +145,67 @@ describe('ReservationBook', () => {
       { numRuns: 300 },
     );
   });
+
+  it('agrees with a naive model over hundreds of bookings (chunks split, merge and are forgotten)', () => {
+    const H = 400;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            cpu: fc.integer({ min: 1, max: 30 }),
+            s: fc.integer({ min: 0, max: H - 2 }),
+            d: fc.integer({ min: 1, max: 120 }),
+            releaseAt: fc.option(fc.integer({ min: 0, max: H }), { freq: 3 }),
+            forget: fc.boolean(),
+          }),
+          { minLength: 50, maxLength: 300 },
+        ),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: H - 1 }), fc.integer({ min: 0, max: 150 })), { maxLength: 30 }),
+        (ops, queries) => {
+          const b = book();
+          const cpu = new Float64Array(H + 200);
+          const live: { id: string; cpu: number; s: number; e: number }[] = [];
+          const ends: number[] = [];
+          let forgotten = 0;
+          let n = 0;
+          for (const o of ops) {
+            const e = o.s + o.d;
+            const s = Math.max(o.s, forgotten);
+            if (s >= e) continue;
+            let peak = 0;
+            for (let t = s; t < e; t++) peak = Math.max(peak, cpu[t]!);
+            assert.equal(b.peakShare(0, need({ cpuCores: o.cpu }), -1, s, e), (peak + o.cpu) / 100);
+            assert.equal(b.shareAt(0, need({ cpuCores: o.cpu }), -1, s), (cpu[s]! + o.cpu) / 100);
+            if (peak + o.cpu <= 100) {
+              const id = `t${n++}`;
+              b.reserve(id, 0, need({ cpuCores: o.cpu }), -1, s, e);
+              for (let t = s; t < e; t++) cpu[t]! += o.cpu;
+              live.push({ id, cpu: o.cpu, s, e });
+              ends.push(e);
+            }
+            if (o.releaseAt !== null && live.length > 0) {
+              const r = live.shift()!;
+              const from = Math.max(o.releaseAt, r.s, forgotten);
+              b.release(r.id, o.releaseAt);
+              for (let t = from; t < r.e; t++) cpu[t]! -= r.cpu;
+            }
+            if (o.forget && o.s > forgotten) {
+              forgotten = o.s;
+              b.forgetBefore(forgotten);
+            }
+          }
+          for (const [qs, qd] of queries) {
+            const s = Math.max(qs, forgotten);
+            let peak = 0;
+            for (let t = s; t < s + Math.max(qd, 1); t++) peak = Math.max(peak, cpu[t]!);
+            assert.equal(b.freeOver(0, s, s + Math.max(qd, 1)).cpuCores, 100 - peak);
+          }
+          // history before the forget time is dropped; equal neighbouring steps are merged
+          const recent = ends.filter((e) => e > forgotten).length;
+          assert.ok(b.stepCount('a') <= 2 * recent + 1, 'at most two steps per booking not yet forgotten');
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
 });
