@@ -20,6 +20,11 @@ const HPC = 2;
 const STORAGE = 3;
 const GPU0 = 4;
 
+/** How a row compares with the one before it (see likePrevious). */
+const DIFFERENT = 0;
+const EXACTLY = 1;
+const ROUGHLY = 2;
+
 class Timeline {
   times: Float64Array;
   rows: Float64Array;
@@ -94,13 +99,18 @@ class Timeline {
     return ins;
   }
 
-  private sameAsPrevious(i: number): boolean {
+  /** Does row i hold the usage of the row before it: DIFFERENT, EXACTLY, or within rounding noise (ROUGHLY)? */
+  private likePrevious(i: number): number {
     const D = this.dims;
+    let how = EXACTLY;
     for (let d = 0; d < D; d++) {
       const prev = i > 0 ? this.rows[(i - 1) * D + d]! : 0;
-      if (Math.abs(this.rows[i * D + d]! - prev) > FIT_TOLERANCE) return false;
+      const v = this.rows[i * D + d]!;
+      if (v === prev) continue;
+      if (Math.abs(v - prev) > FIT_TOLERANCE) return DIFFERENT;
+      how = ROUGHLY;
     }
-    return true;
+    return how;
   }
 
   /** Drop row i; the suffix maxima of rows after it stay valid (those before are the caller's to redo). */
@@ -112,13 +122,13 @@ class Timeline {
     this.n--;
   }
 
-  /** Add `sign × amounts` (sparse: dims[k] gets amounts[k]) over [s, e). */
-  add(s: number, e: number, dims: number[], amounts: number[], sign: number): void {
+  /** Add `sign × amounts` (sparse: dims[k] gets amounts[k], k < nd) over [s, e). */
+  add(s: number, e: number, dims: Int32Array, amounts: Float64Array, nd: number, sign: number): void {
     const i = this.split(s);
     const j = this.split(e);
     const D = this.dims;
     for (let r = i; r < j; r++) {
-      for (let k = 0; k < dims.length; k++) {
+      for (let k = 0; k < nd; k++) {
         const at = r * D + dims[k]!;
         const v = this.rows[at]! + sign * amounts[k]!;
         // releases may leave -1e-15 behind; usage is never negative
@@ -127,31 +137,44 @@ class Timeline {
     }
     // merge the boundaries that became redundant (the later one first: indices shift)
     let end = j;
-    if (this.sameAsPrevious(j)) this.remove(j);
-    if (this.sameAsPrevious(i)) {
+    // dropping a row exactly like the one before it leaves every suffix maximum as it was
+    let roughMerge = false;
+    const atJ = this.likePrevious(j);
+    if (atJ !== DIFFERENT) {
+      this.remove(j);
+      roughMerge = atJ === ROUGHLY;
+    }
+    const atI = this.likePrevious(i);
+    if (atI !== DIFFERENT) {
       this.remove(i);
       end--;
+      roughMerge ||= atI === ROUGHLY;
     }
-    // rows from `end` on are unchanged, and so are their suffix maxima: redo the ones before
-    if (this.sufValid) this.suffixBefore(Math.min(end, this.n), i);
+    // rows from `end` on are unchanged, and so are their suffix maxima: redo the ones before — only in
+    // the resources this booking touched, unless a rough merge moved some other resource's maxima a little
+    if (this.sufValid) this.suffixBefore(Math.min(end, this.n), i, roughMerge ? 0 : nd, dims);
   }
 
   /**
-   * Recompute suf for rows end-1 down to 0, from rows and suf[end]. Rows below `unchangedBelow`
-   * kept their usage: once one of them keeps its suffix maxima, so do all before it (exact stop).
+   * Recompute suf for rows end-1 down to 0, from rows and suf[end], in the first `count` resources
+   * of `only` (count 0: all). Rows below `unchangedBelow` kept their usage: once one of them keeps its suffix
+   * maxima, so do all before it (exact stop).
    */
-  private suffixBefore(end: number, unchangedBelow: number): void {
+  private suffixBefore(end: number, unchangedBelow: number, count: number, only: Int32Array): void {
     const D = this.dims;
     const suf = this.suf;
     const rows = this.rows;
     const n = this.n;
+    const all = count === 0;
+    const nd = all ? D : count;
     for (let r = end - 1; r >= 0; r--) {
       let changed = false;
       const base = r * D;
-      for (let d = 0; d < D; d++) {
+      for (let k = 0; k < nd; k++) {
+        const d = all ? k : only[k]!;
         const v = rows[base + d]!;
         const after = r + 1 < n ? suf[base + D + d]! : 0;
-        const m = Math.max(v, after);
+        const m = v > after ? v : after;
         if (suf[base + d] !== m) {
           suf[base + d] = m;
           changed = true;
@@ -195,6 +218,56 @@ class Timeline {
     return best;
   }
 
+  /**
+   * peakFrom for the first nd resources of `dims`, into out[k].
+   */
+  peaks(first: number, e: number, dims: Int32Array, nd: number, out: Float64Array): void {
+    const n = this.n;
+    if (n === 0 || (first < 0 && this.times[0]! >= e)) {
+      for (let k = 0; k < nd; k++) out[k] = 0;
+      return;
+    }
+    if (!this.sufValid) this.buildSuffix();
+    const D = this.dims;
+    const rows = this.rows;
+    const from = (first < 0 ? 0 : first) * D;
+    const pastEnd = e > this.times[n - 1]!;
+    const times = this.times;
+    const suf = this.suf;
+    // the first row starting at or after e (found when a resource needs it)
+    let last = -1;
+    for (let k = 0; k < nd; k++) {
+      const d = dims[k]!;
+      const rest = suf[from + d]!;
+      let best = first >= 0 ? rows[first * D + d]! : 0;
+      if (pastEnd || (first >= 0 && rest === best)) {
+        out[k] = rest;
+        continue;
+      }
+      if (last < 0) {
+        let lo = first + 1;
+        let hi = n - 1; // times[n-1] ≥ e: not past the end
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (times[mid]! < e) lo = mid + 1;
+          else hi = mid;
+        }
+        last = lo;
+      }
+      // the highest from `first` on is reached before e when it beats everything from e on
+      if (suf[last * D + d]! < rest) {
+        out[k] = rest;
+        continue;
+      }
+      // one tight loop per resource: quicker than one loop over rows testing each resource
+      for (let r = first + 1; r < last; r++) {
+        const v = rows[r * D + d]!;
+        if (v > best) best = v;
+      }
+      out[k] = best;
+    }
+  }
+
   /** Drop rows that ended before t (the row covering t stays). */
   forgetBefore(t: number): void {
     // the usual case, no row ended yet: no search
@@ -227,8 +300,9 @@ export class ReservationBook implements CapacityView {
   /** History before this time is dropped, site by site, when a site is next used. */
   private forgetS = Number.NEGATIVE_INFINITY;
   // scratch arrays for the sparse row updates (no allocation per reservation)
-  private readonly dimScratch: number[] = [];
-  private readonly amtScratch: number[] = [];
+  private readonly dimScratch = new Int32Array(5);
+  private readonly amtScratch = new Float64Array(5);
+  private readonly peakScratch = new Float64Array(5);
 
   constructor(readonly sites: readonly Site[]) {
     this.lines = sites.map((s, i) => {
@@ -261,34 +335,33 @@ export class ReservationBook implements CapacityView {
     return l;
   }
 
-  /** Sparse (dimension, amount) pairs of a need; false when the GPU pool is invalid. */
-  private sparse(l: Timeline, need: TaskResources, gpuPool: number): boolean {
+  /** Sparse (dimension, amount) pairs of a need into the scratch arrays: their count, or -1 when the GPU pool is invalid. */
+  private sparse(l: Timeline, need: TaskResources, gpuPool: number): number {
     const dims = this.dimScratch;
     const amts = this.amtScratch;
-    dims.length = 0;
-    amts.length = 0;
+    let n = 0;
     if (need.cpuCores > 0) {
-      dims.push(CPU);
-      amts.push(need.cpuCores);
+      dims[n] = CPU;
+      amts[n++] = need.cpuCores;
     }
     if (need.memoryGb > 0) {
-      dims.push(MEM);
-      amts.push(need.memoryGb);
+      dims[n] = MEM;
+      amts[n++] = need.memoryGb;
     }
     if (need.hpcNodes > 0) {
-      dims.push(HPC);
-      amts.push(need.hpcNodes);
+      dims[n] = HPC;
+      amts[n++] = need.hpcNodes;
     }
     if (need.storageTb > 0) {
-      dims.push(STORAGE);
-      amts.push(need.storageTb);
+      dims[n] = STORAGE;
+      amts[n++] = need.storageTb;
     }
     if (need.gpus > 0) {
-      if (gpuPool < 0 || GPU0 + gpuPool >= l.dims) return false;
-      dims.push(GPU0 + gpuPool);
-      amts.push(need.gpus);
+      if (gpuPool < 0 || GPU0 + gpuPool >= l.dims) return -1;
+      dims[n] = GPU0 + gpuPool;
+      amts[n++] = need.gpus;
     }
-    return true;
+    return n;
   }
 
   shareAt(site: number, need: TaskResources, gpuPool: number, atS: number): number {
@@ -321,13 +394,16 @@ export class ReservationBook implements CapacityView {
       if (ng > 0) share = Math.max(share, ng / cap[gd]!);
       return share;
     }
-    const first = l.rowAt(startS);
+    const nd = this.sparse(l, need, gpuPool);
+    const dims = this.dimScratch;
+    const peaks = this.peakScratch;
+    l.peaks(l.rowAt(startS), endS, dims, nd, peaks);
+    const amts = this.amtScratch;
     let share = 0;
-    if (nc > 0) share = Math.max(share, (l.peakFrom(CPU, first, endS) + nc) / cap[CPU]!);
-    if (nm > 0) share = Math.max(share, (l.peakFrom(MEM, first, endS) + nm) / cap[MEM]!);
-    if (nh > 0) share = Math.max(share, (l.peakFrom(HPC, first, endS) + nh) / cap[HPC]!);
-    if (ns > 0) share = Math.max(share, (l.peakFrom(STORAGE, first, endS) + ns) / cap[STORAGE]!);
-    if (ng > 0) share = Math.max(share, (l.peakFrom(gd, first, endS) + ng) / cap[gd]!);
+    for (let k = 0; k < nd; k++) {
+      const v = (peaks[k]! + amts[k]!) / cap[dims[k]!]!;
+      if (v > share) share = v;
+    }
     return share;
   }
 
@@ -359,8 +435,8 @@ export class ReservationBook implements CapacityView {
         `task '${taskId}' does not fit site '${this.sites[site]!.id}' over [${startS}, ${endS})`,
       );
     }
-    this.sparse(l, need, gpuPool);
-    l.add(startS, endS, this.dimScratch, this.amtScratch, 1);
+    const nd = this.sparse(l, need, gpuPool);
+    l.add(startS, endS, this.dimScratch, this.amtScratch, nd, 1);
     const r: Reservation = {
       taskId,
       siteId: this.sites[site]!.id,
@@ -382,8 +458,8 @@ export class ReservationBook implements CapacityView {
     const from = Math.max(atS === undefined ? r.startS : Math.max(atS, r.startS), this.forgetS);
     if (from < r.endS) {
       const l = this.line(r.siteIndex);
-      this.sparse(l, r.resources, r.gpuPool);
-      l.add(from, r.endS, this.dimScratch, this.amtScratch, -1);
+      const nd = this.sparse(l, r.resources, r.gpuPool);
+      l.add(from, r.endS, this.dimScratch, this.amtScratch, nd, -1);
     }
     return r;
   }
