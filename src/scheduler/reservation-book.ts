@@ -174,7 +174,7 @@ class Timeline {
         const d = all ? k : only[k]!;
         const v = rows[base + d]!;
         const after = r + 1 < n ? suf[base + D + d]! : 0;
-        const m = v > after ? v : after;
+        const m = Math.max(v, after);
         if (suf[base + d] !== m) {
           suf[base + d] = m;
           changed = true;
@@ -230,7 +230,7 @@ class Timeline {
     if (!this.sufValid) this.buildSuffix();
     const D = this.dims;
     const rows = this.rows;
-    const from = (first < 0 ? 0 : first) * D;
+    const from = Math.max(first, 0) * D;
     const pastEnd = e > this.times[n - 1]!;
     const times = this.times;
     const suf = this.suf;
