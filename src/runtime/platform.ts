@@ -179,6 +179,11 @@ export class Platform {
     return this.dispatch.logs(taskId, opts);
   }
 
+  /** Where the capacity booking of a task ends (for diagnostics and tests); undefined when none is held. */
+  bookedEndS(taskId: string): number | undefined {
+    return this.book?.reservation(taskId)?.endS;
+  }
+
   /** Ask for a scheduling cycle as soon as possible. */
   wake(): void {
     if (!this.running) return;
@@ -190,6 +195,10 @@ export class Platform {
   async cycle(): Promise<CycleReport> {
     return this.mutex.run(async () => {
       const refused = this.drainInbox();
+      // work still running past its planned end keeps its capacity, so nothing new lands on it
+      const overran = this.scheduler.holdOverruns();
+      if (overran.length > 0)
+        this.log.info({ tasks: overran }, 'tasks running past their planned end keep their capacity');
       const { placed, waiting } = await this.scheduler.cycleAsync();
       waiting.push(...refused);
       let conflicts = 0;
@@ -402,7 +411,9 @@ export class Platform {
       if (s < 0) continue;
       const task = taskOf(rec);
       const pool = gpuPoolFor(sites[s]!, task);
-      const endS = Math.max(p.endS, this.clock.nowS() + 1);
+      // held to its time limit at least: a job is killed past it, and may well run until then
+      const limitS = p.startS + Math.max(task.estimatedDurationS || 0, task.durationS);
+      const endS = Math.max(p.endS, limitS, this.clock.nowS() + 1);
       try {
         this.book.reserve(id, s, task.resources, pool, p.startS, endS);
         adopted++;

@@ -55,6 +55,11 @@ export interface CapacityView {
     startS: number,
     endS: number,
   ): Reservation;
+  /**
+   * Optional: the task runs past its booked end — hold its resources until `endS` too, even if that
+   * overfills the site (the work is really there; new work then avoids the site).
+   */
+  extend?(taskId: string, endS: number): Reservation | undefined;
   /** Give back what the task still holds from `atS` on (all of it when omitted or before its start). */
   release(taskId: string, atS?: number): Reservation | undefined;
   reservation(taskId: string): Reservation | undefined;

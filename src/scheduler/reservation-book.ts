@@ -464,6 +464,22 @@ export class ReservationBook implements CapacityView {
     return r;
   }
 
+  extend(taskId: string, endS: number): Reservation | undefined {
+    const r = this.held.get(taskId);
+    if (!r) return undefined;
+    if (!Number.isFinite(endS)) throw invalid('endS', `must be a finite time, got ${endS}`);
+    if (endS <= r.endS) return r;
+    // the forgotten past stays forgotten
+    const from = Math.max(r.endS, this.forgetS);
+    if (from < endS) {
+      const l = this.line(r.siteIndex);
+      const nd = this.sparse(l, r.resources, r.gpuPool);
+      l.add(from, endS, this.dimScratch, this.amtScratch, nd, 1);
+    }
+    r.endS = endS;
+    return r;
+  }
+
   reservation(taskId: string): Reservation | undefined {
     return this.held.get(taskId);
   }

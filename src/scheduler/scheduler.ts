@@ -58,7 +58,12 @@ interface Held {
   task: Task;
   placement: Placement;
   site: number;
+  /** Where the capacity view's booking ends (the planned end, later if the run overran it). */
+  bookedEndS: number;
 }
+
+/** How far an overrunning task's booking is carried past its time limit at a time. */
+export const OVERRUN_STEP_S = 300;
 
 type Decision = { ok: true; env: TaskEnv; top: Choice[] } | { ok: false; unplaced: Unplaced };
 
@@ -222,6 +227,29 @@ export class Scheduler {
       throw notFound('placed task', taskId);
     }
     this.release(h, atS);
+  }
+
+  /**
+   * Placed tasks still held at or past their booked end are still running (nothing completed them):
+   * keep their capacity booked — to their time limit (start + estimatedDurationS), past that
+   * `stepS` at a time — so new work does not land on resources in use. The live platform calls this
+   * every cycle (a simulator completes its tasks on time and need not). Returns the ids extended.
+   */
+  holdOverruns(stepS = OVERRUN_STEP_S): string[] {
+    if (!(Number.isFinite(stepS) && stepS > 0)) throw invalid('stepS', `must be a time > 0, got ${stepS}`);
+    const extend = this.capacity.extend?.bind(this.capacity);
+    if (!extend) return [];
+    const now = this.now();
+    const ids: string[] = [];
+    for (const [id, h] of this.held) {
+      if (h.bookedEndS > now) continue;
+      const limitS = h.placement.startS + Math.max(h.task.estimatedDurationS, h.task.durationS);
+      const untilS = limitS > now ? limitS : now + stepS;
+      extend(id, untilS);
+      h.bookedEndS = untilS;
+      ids.push(id);
+    }
+    return ids;
   }
 
   /** Remove a queued task, or release a placed one from now on. */
@@ -655,7 +683,7 @@ export class Scheduler {
       placement.startS,
       placement.endS,
     );
-    this.held.set(task.id, { task, placement, site: choice.site });
+    this.held.set(task.id, { task, placement, site: choice.site, bookedEndS: placement.endS });
     this.bySite[choice.site]!.add(task.id);
     this.active.set(task.tenantId, this.activeCount(task.tenantId) + 1);
   }

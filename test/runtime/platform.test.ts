@@ -98,6 +98,44 @@ describeStores('live platform', (kind) => {
     }
   });
 
+  it('a job running past its planned end keeps its capacity booked until it ends', async () => {
+    const store = await freshStore(kind);
+    await seedNationalTopology(store, { atS: Date.now() / 1000 });
+    const p = await start(store, scratchDir('platform-overrun'));
+    try {
+      const r = await call(p.url, 'POST', '/tasks', {
+        tenantId: 'lab-c',
+        kind: 'data-processing',
+        resources: { cpuCores: 1, memoryGb: 1 },
+        durationS: 1,
+        estimatedDurationS: 120,
+        originCity: 'shanghai',
+        command: 'sleep 4',
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const id = r.body.id;
+      const placed = await until('the job to run', async () => {
+        const t = await call(p.url, 'GET', `/tasks/${id}`);
+        return t.body.state === 'running' ? t.body.placement : undefined;
+      });
+      // past the planned end (start + 1 s) the job still runs: a cycle carries the booking to its time limit
+      await until(
+        'the booking to be carried to the time limit',
+        async () => ((p.platform.bookedEndS(id) ?? 0) >= placed.startS + 120 ? true : undefined),
+        10_000,
+      );
+      assert.ok(Date.now() / 1000 > placed.endS, 'checked after the planned end');
+      const done = await until('the job to end', () => allEnded(p.url, [id]));
+      assert.equal(done[0].state, 'succeeded');
+      await until('the capacity to be given back', async () =>
+        p.platform.bookedEndS(id) === undefined ? true : undefined,
+      );
+    } finally {
+      await p.close();
+      await store.close();
+    }
+  });
+
   it('a restarted platform adopts running jobs: each task completes exactly once', async () => {
     const store = await freshStore(kind);
     await seedNationalTopology(store, { atS: Date.now() / 1000 });

@@ -73,6 +73,22 @@ describe('ReservationBook', () => {
     assert.equal(b.freeOver(0, 0, 1000).cpuCores, 100);
   });
 
+  it('extends a booking past its end even over capacity (the work is there), and releases all of it', () => {
+    const b = book();
+    b.reserve('x', 0, need({ cpuCores: 70 }), -1, 0, 100);
+    b.reserve('later', 0, need({ cpuCores: 50 }), -1, 100, 200);
+    assert.equal(b.extend('x', 150)!.endS, 150);
+    assert.equal(b.freeOver(0, 120, 130).cpuCores, 0, 'overfilled while both run');
+    assert.equal(b.peakShare(0, need({ cpuCores: 10 }), -1, 120, 130), 1.3);
+    assert.equal(b.fits(0, need({ cpuCores: 1 }), -1, 100, 150), false);
+    assert.equal(b.extend('x', 120)!.endS, 150, 'never shortened');
+    assert.equal(b.extend('nope', 10), undefined);
+    assert.throws(() => b.extend('x', Number.NaN), /endS/);
+    b.release('x', 110);
+    assert.equal(b.freeOver(0, 110, 200).cpuCores, 50);
+    assert.equal(b.freeOver(0, 0, 100).cpuCores, 30);
+  });
+
   it('agrees with a naive per-second model under random bookings and releases', () => {
     type Op =
       | { kind: 'reserve'; cpu: number; gpu: number; pool: number; s: number; d: number }

@@ -8,7 +8,7 @@ import type { Task } from '../../src/domain/task.js';
 import { evaluate } from '../../src/scheduler/objective.js';
 import { profileFor } from '../../src/scheduler/profiles/index.js';
 import { ReservationBook } from '../../src/scheduler/reservation-book.js';
-import { Scheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.js';
+import { OVERRUN_STEP_S, Scheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.js';
 import { diurnalGrid, makeSite, makeTask, smallWorld, T0 } from './helpers.js';
 
 const isPlaced = (r: Placement | Unplaced): r is Placement => 'siteId' in r;
@@ -156,6 +156,33 @@ describe('Scheduler', () => {
     );
     assert.equal(sched.activeCount('tenant-a'), 1);
     assert.throws(() => sched.complete('a', clock.nowS()), /not found/);
+  });
+
+  it('a run past its planned end keeps its capacity: to its time limit, then a step at a time', () => {
+    const { sched, clock, t, book } = oneSite(1);
+    sched.submit(t({ id: 'a', durationS: 600, estimatedDurationS: 1800 }));
+    assert.equal(sched.cycle().placed.length, 1);
+    clock.advance(300);
+    assert.deepEqual(sched.holdOverruns(), [], 'not past its planned end yet');
+    clock.advance(300);
+    // a is still running at its planned end (nothing completed it): the site is not free
+    assert.deepEqual(sched.holdOverruns(), ['a']);
+    assert.equal(book.reservation('a')!.endS, T0 + 1800, 'held to its time limit');
+    sched.submit(t({ id: 'b' }));
+    assert.equal(sched.cycle().placed.length, 0, 'b waits: a still runs');
+    clock.set(T0 + 1800);
+    assert.deepEqual(sched.holdOverruns(), ['a']);
+    assert.equal(book.reservation('a')!.endS, T0 + 1800 + OVERRUN_STEP_S, 'past its limit: a step at a time');
+    assert.equal(sched.cycle().placed.length, 0);
+    clock.advance(100);
+    assert.deepEqual(sched.holdOverruns(), [], 'the step is not used up');
+    sched.complete('a', clock.nowS());
+    const { placed } = sched.cycle();
+    assert.deepEqual(
+      placed.map((p) => [p.taskId, p.startS]),
+      [['b', T0 + 1900]],
+    );
+    assert.throws(() => sched.holdOverruns(0), /stepS/);
   });
 
   it('cancel() removes queued work and releases placed work', () => {
