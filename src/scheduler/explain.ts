@@ -23,6 +23,8 @@ function advantage(part: string, best: ScoreBreakdown, other: ScoreBreakdown): s
       return `nearer (RTT ${best.latencyMs.toFixed(1)} ms vs ${other.latencyMs.toFixed(1)} ms)`;
     case 'eastWest':
       return 'in the west (东数西算)';
+    case 'nearScarcity':
+      return 'leaves scarce near capacity to interactive work';
     case 'loadBalance':
       return `less loaded (${pct(best.parts.loadBalance)} vs ${pct(other.parts.loadBalance)} in use)`;
     case 'delay':

@@ -10,6 +10,9 @@ import { CarbonIntensity } from './carbon-intensity.js';
 import { HOURS_PER_MONTH } from './references.js';
 import { type SchedulerWorld, WorldIndex } from './world.js';
 
+/** Latency circles (round trip, ms) in which a city looks for its nearest sites: the usual SLA tiers. */
+export const NEAR_CIRCLES_MS: readonly number[] = [5, 10, 20, 50];
+
 export const STATUS_UP = 0;
 export const STATUS_DRAINING = 1;
 export const STATUS_DOWN = 2;
@@ -57,6 +60,7 @@ export class SiteTable {
   readonly refPrices: ReferencePrices;
   readonly intensity: CarbonIntensity;
   private readonly rttCache = new Map<string, Float64Array>();
+  private scarcity: Float64Array | undefined;
 
   constructor(readonly world: SchedulerWorld) {
     this.sites = world.sites;
@@ -86,6 +90,34 @@ export class SiteTable {
       fenPerGbMoved: max((s) => s.prices.priceFenPerGbMoved),
     };
     this.intensity = new CarbonIntensity(world.sites, world.grid);
+  }
+
+  /**
+   * Per site, how much some city depends on it for low latency: for each city, the sites inside its
+   * nearest non-empty latency circle (NEAR_CIRCLES_MS, round trip) share it — 1/k each of k — and a
+   * site keeps its highest share over all cities (0 when it is no city's nearest choice).
+   */
+  nearScarcity(): Float64Array {
+    if (this.scarcity) return this.scarcity;
+    const out = new Float64Array(this.n);
+    const near: number[] = [];
+    for (const city of this.world.cities) {
+      let rtt: Float64Array;
+      try {
+        rtt = this.rttFrom(city.id);
+      } catch {
+        continue; // a city the network cannot reach is nobody's near choice
+      }
+      for (const r of NEAR_CIRCLES_MS) {
+        near.length = 0;
+        for (let i = 0; i < this.n; i++) if (rtt[i]! <= r) near.push(i);
+        if (near.length === 0) continue;
+        for (const i of near) out[i] = Math.max(out[i]!, 1 / near.length);
+        break;
+      }
+    }
+    this.scarcity = out;
+    return out;
   }
 
   /** Round trip from an origin place to every site, in ms (cached per origin). */

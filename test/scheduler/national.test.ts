@@ -10,9 +10,10 @@ import { Rng } from '../../src/domain/rng.js';
 import type { Task } from '../../src/domain/task.js';
 import { nationalWorld } from '../../src/scheduler/national-world.js';
 import { evaluate } from '../../src/scheduler/objective.js';
-import { POLICY_NAMES, type PolicyName } from '../../src/scheduler/profiles/index.js';
+import { POLICY_NAMES, type PolicyName, profileFor } from '../../src/scheduler/profiles/index.js';
 import { ReservationBook } from '../../src/scheduler/reservation-book.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
+import { SiteTable } from '../../src/scheduler/site-table.js';
 
 const world = nationalWorld();
 const byId = new Map(world.sites.map((s) => [s.id, s]));
@@ -164,5 +165,49 @@ describe('national topology, hand-checked', () => {
     assert.deepEqual(e.parts, r.score.parts);
     for (const u of r.runnersUp) assert.ok(u.score.total >= r.score.total);
     assert.equal(r.runnersUp.length, 3);
+  });
+
+  it('work without an SLA leaves 赤峰 — the only site within 10 ms of 长春 and 哈尔滨 — to interactive work', () => {
+    const table = new SiteTable(world);
+    const scarcity = table.nearScarcity();
+    const at = (id: string) => scarcity[world.sites.findIndex((x) => x.id === id)]!;
+    assert.equal(at('chifeng-1'), 1, 'the only site in 长春’s and 哈尔滨’s nearest circle');
+    assert.ok(at('helinger-1') < 0.5, 'one of many near sites');
+    // inference from 长春 with a 10 ms SLA may only go to 赤峰, and does
+    const { s } = sched('balanced');
+    const sla = s.place(task({ kind: 'inference', originCity: '长春', latencySlaMs: 10, durationS: 600 }));
+    assert.ok(isPlaced(sla));
+    assert.equal(sla.siteId, 'chifeng-1');
+    // 8-GPU training from 北京 kept to 内蒙古: how many land elsewhere before the first one reaches 赤峰
+    const firstAtChifeng = (weight: number): number => {
+      const base = profileFor('balanced');
+      const profile = { ...base, weights: { ...base.weights, nearScarcity: weight } };
+      const one = new Scheduler({
+        world,
+        profile,
+        clock: new ManualClock(T0),
+        capacity: new ReservationBook(world.sites),
+      });
+      for (let i = 0; i < 6000; i++) {
+        const r = one.place(
+          task({
+            id: `t${i}`,
+            resources: { cpuCores: 32, memoryGb: 256, gpus: 8, hpcNodes: 0, storageTb: 0 },
+            durationS: 8 * 3600,
+            estimatedDurationS: 8 * 3600,
+            dataGb: 100,
+            allowedHubs: ['neimenggu'],
+          }),
+          { reserve: true },
+        );
+        if (!isPlaced(r)) return Number.POSITIVE_INFINITY;
+        if (r.siteId === 'chifeng-1') return i;
+      }
+      return Number.POSITIVE_INFINITY;
+    };
+    const without = firstAtChifeng(0);
+    const withIt = firstAtChifeng(profileFor('balanced').weights.nearScarcity!);
+    assert.equal(without, 0, 'without it, 赤峰 is the first choice');
+    assert.ok(withIt > 1000 && Number.isFinite(withIt), `with it, 赤峰 fills late: first at task ${withIt}`);
   });
 });

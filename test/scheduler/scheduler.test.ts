@@ -301,7 +301,7 @@ describe('Scheduler', () => {
     assert.equal(r.siteId, 'qy-1', 'the green, cheap western site for work without a latency need');
     assert.deepEqual(
       r.runnersUp.map((u) => u.siteId),
-      ['sh-1', 'wh-1', 'nj-1'],
+      ['sh-1', 'nj-1', 'wh-1'],
     );
     const sorted = [r.score.total, ...r.runnersUp.map((u) => u.score.total)];
     assert.deepEqual(
@@ -320,7 +320,7 @@ describe('Scheduler', () => {
     assert.equal(copy.explanation, r.explanation);
     assert.equal(copy.runnersUp.length, 3);
     assert.equal({ ...r }.explanation, r.explanation);
-    assert.equal(structuredClone(r).runnersUp[2]!.siteId, 'nj-1');
+    assert.equal(structuredClone(r).runnersUp[2]!.siteId, 'wh-1');
   });
 
   it('the same inputs give the same decisions (no wall clock, no randomness)', () => {

@@ -9,6 +9,7 @@ import { eastWestScore } from './east-west.js';
 import { latencyScore } from './latency.js';
 import { latencySlaFilter } from './latency-sla.js';
 import { loadBalanceScore } from './load-balance.js';
+import { nearScarcityScore } from './near-scarcity.js';
 import { priceScore } from './price.js';
 import { regionsFilter } from './regions.js';
 import { resourceFitFilter } from './resource-fit.js';
@@ -41,6 +42,7 @@ export const SCORE_PLUGINS: Readonly<Record<string, ScorePlugin>> = Object.freez
   price: priceScore,
   latency: latencyScore,
   eastWest: eastWestScore,
+  nearScarcity: nearScarcityScore,
   delay: delayScore,
   loadBalance: loadBalanceScore,
 });
