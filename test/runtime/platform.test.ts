@@ -11,12 +11,12 @@ import { type RunningPlatform, startPlatform } from '../../src/runtime/serve.js'
 import { type Store, seedNationalTopology } from '../../src/store/index.js';
 import { describeStores, freshStore, scratchDir } from '../helpers/stores.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON answers of many shapes
 async function call(
   base: string,
   method: string,
   path: string,
   body?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: JSON answers of many shapes
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(base + path, {
     method,
