@@ -54,7 +54,7 @@ for (const kind of storeKinds()) {
       loop: DispatchLoop,
       ids: string[],
       done?: (states: TaskState[]) => boolean,
-      timeoutMs = 20_000,
+      timeoutMs = 60_000, // generous: CI machines may be loaded; the checks are about correctness, not speed
     ) {
       const t0 = Date.now();
       for (;;) {
