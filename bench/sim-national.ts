@@ -4,7 +4,10 @@
  * (one core). Targets: ≤ 60 s, peak RSS ≤ 2 GiB. Reports wall and CPU seconds:
  * on a shared machine the CPU time is the honest figure for "one core".
  *
- *   npx tsx bench/sim-national.ts [--tasks N] [--policy P] [--seed S]
+ *   npm run bench -- sim-national [--tasks N] [--policy P] [--seed S]
+ *
+ * which runs it as `suanwang sim` runs (with --max-semi-space-size=64; the JSON
+ * lists the flags); `npx tsx bench/sim-national.ts …` runs it on V8's defaults.
  *
  * Prints one JSON object on stdout; progress on stderr.
  */
@@ -74,5 +77,6 @@ process.stdout.write(
     targets: { seconds: 60, peakRssMb: 2048 },
     withinTargets: Math.min(runS, cpuS) <= 60 && peakRssMb <= 2048,
     node: process.version,
+    nodeFlags: process.execArgv.filter((a) => a.startsWith('--max-')),
   })}\n`,
 );
