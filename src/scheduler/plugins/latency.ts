@@ -5,6 +5,7 @@
  * only criterion.
  */
 import { LATENCY_REF_MS } from '../references.js';
+import { staticColumn } from './static-column.js';
 import type { ScorePlugin } from './types.js';
 
 export const latencyScore: ScorePlugin = {
@@ -17,11 +18,5 @@ export const latencyScore: ScorePlugin = {
     for (let c = 0; c < plan.n; c++) col[c] = Math.min(1, plan.rtt[plan.site[c]!]! / ref);
     plan.cols.latency = col;
   },
-  affine: { a: 'latency' },
-  part(env, c) {
-    return env.plan.cols.latency![c]!;
-  },
-  low(plan) {
-    return plan.cols.latency;
-  },
+  ...staticColumn('latency'),
 };

@@ -6,25 +6,10 @@
  * the sites that interactive users elsewhere cannot do without last. Work with
  * an SLA is indifferent (0 everywhere): it may use whatever is near.
  */
-import type { ScorePlugin } from './types.js';
+import { noSlaSiteScore } from './static-column.js';
 
-export const nearScarcityScore: ScorePlugin = {
-  name: 'nearScarcity',
-  describe: 'keep the only near sites of some cities for interactive work',
-  timing: 'fixed',
-  prepare(plan, table) {
-    const col = new Float64Array(plan.n);
-    if (plan.shape.latencySlaMs === null) {
-      const scarcity = table.nearScarcity();
-      for (let c = 0; c < plan.n; c++) col[c] = scarcity[plan.site[c]!]!;
-    }
-    plan.cols.nearScarcity = col;
-  },
-  affine: { a: 'nearScarcity' },
-  part(env, c) {
-    return env.plan.cols.nearScarcity![c]!;
-  },
-  low(plan) {
-    return plan.cols.nearScarcity;
-  },
-};
+export const nearScarcityScore = noSlaSiteScore(
+  'nearScarcity',
+  'keep the only near sites of some cities for interactive work',
+  (table) => table.nearScarcity(),
+);
