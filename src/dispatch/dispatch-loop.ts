@@ -15,7 +15,9 @@
  *
  * Submission is write-ahead: the job row is inserted (state 'submitting') before
  * the backend is called, under a unique index that allows one live job per task.
- * After a restart `reconcile()` (the first tick) finds every job again.
+ * After a restart `reconcile()` (the first tick) finds every job again. Loops
+ * sharing a store leave each other's in-flight rows alone (submitGraceS) and
+ * take a row to redo by a conditional update (claimRow): one of them wins.
  */
 import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
@@ -38,6 +40,7 @@ import {
 } from './backend.js';
 import { FailureDetector, type SiteHealth } from './failure-detector.js';
 import {
+  claimRow,
   insertJobRow,
   insertNextAttempts,
   insertUsage,
@@ -100,6 +103,11 @@ export interface DispatchLoopOptions {
   maxBackoffS?: number;
   /** A site failing continuously this long is marked down (default 30 s). */
   downAfterS?: number;
+  /**
+   * A job row being handed to its backend by some loop is left to it this long (default 10 s); after
+   * that it counts as left behind by a loop that died, and is looked up by name and submitted again.
+   */
+  submitGraceS?: number;
   /** Pause between ticks (default 1000 ms). */
   pollIntervalMs?: number;
   /** Minimum time between two status polls of one site (default: pollIntervalMs). */
@@ -147,6 +155,7 @@ export class DispatchLoop {
   private readonly maxAttempts: number;
   private readonly retryBackoffS: number;
   private readonly maxBackoffS: number;
+  private readonly submitGraceS: number;
   private readonly pollIntervalMs: number;
   private readonly statusIntervalMs: number;
   /** The passes, one after another. */
@@ -173,6 +182,7 @@ export class DispatchLoop {
     this.maxAttempts = positiveInt('maxAttempts', opts.maxAttempts ?? 3);
     this.retryBackoffS = nonNegative('retryBackoffS', opts.retryBackoffS ?? 5);
     this.maxBackoffS = nonNegative('maxBackoffS', opts.maxBackoffS ?? 300);
+    this.submitGraceS = nonNegative('submitGraceS', opts.submitGraceS ?? 10);
     this.pollIntervalMs = nonNegative('pollIntervalMs', opts.pollIntervalMs ?? 1000);
     this.statusIntervalMs = nonNegative('statusIntervalMs', opts.statusIntervalMs ?? this.pollIntervalMs);
     this.detector = new FailureDetector({
@@ -646,6 +656,8 @@ export class DispatchLoop {
     for (const row of await liveJobRows(this.store)) {
       if (row.superseded || this.detector.isDown(row.siteId)) continue;
       if (row.notBeforeS !== null && row.notBeforeS > now) continue;
+      // in flight (no retry time): some loop is handing it over right now, unless it has been so for too long
+      if (row.state === 'submitting' && row.notBeforeS === null && row.updatedAtS > now - this.submitGraceS) continue;
       if (row.state === 'submitting') redo.push(() => this.resubmit(row, true, report));
       else if (row.state === 'waiting') redo.push(() => this.resubmit(row, false, report));
     }
@@ -702,6 +714,8 @@ export class DispatchLoop {
     const site = await this.site(row.siteId);
     const loaded = await loadTask(this.store, row.taskId);
     if (!site || !loaded) return;
+    // one loop takes it: another may have seen the same row
+    if (!(await claimRow(this.store, row, this.clock.nowS()))) return;
     const backend = this.backendOf(site);
     if (lookUp) {
       let found: Awaited<ReturnType<Backend['find']>>;
@@ -728,7 +742,6 @@ export class DispatchLoop {
       );
       return;
     }
-    if (!lookUp) await updateJobRow(this.store, row, { state: 'submitting' }, now);
     const ref = await this.trySubmit(row, loaded.task, site, backend, report);
     if (ref) await this.recordSubmitted([{ row, jobId: ref.jobId, outputPath: ref.outputPath }], report, true);
   }
@@ -769,6 +782,12 @@ export class DispatchLoop {
         );
         await this.siteFailed(site, e, report);
         return null;
+      }
+      // refused because a job of this name exists: it was handed over already (by this loop or another)
+      const found = await backend.find(row.jobName).catch(() => null);
+      if (found) {
+        report.found++;
+        return found;
       }
       await this.failSubmission(task.id, row, `${site.id}: ${errText(e)}`, report);
       return null;

@@ -226,6 +226,19 @@ export async function updateJobRow(
   return res[0] ? toRow(res[0]) : null;
 }
 
+/**
+ * Takes a row for (re)submission: marks it 'submitting' and in flight (no not-before time) — only if
+ * it is still as `row` saw it (same state, same update time). False when another loop got there first.
+ */
+export async function claimRow(sql: Sql, row: JobRow, nowS: number): Promise<boolean> {
+  const res = await sql.query(
+    `UPDATE dispatch_jobs SET state = 'submitting', not_before_s = NULL, updated_at_s = $3
+     WHERE task_id = $1 AND attempt = $2 AND state = $4 AND updated_at_s = $5 RETURNING task_id`,
+    [row.taskId, row.attempt, nowS, row.state, row.updatedAtS],
+  );
+  return res.length === 1;
+}
+
 /** Like updateJobRow, also returning the task's spec and state (one round trip for the status path). */
 export async function updateJobRowWithTask(
   sql: Sql,

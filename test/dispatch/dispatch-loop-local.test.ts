@@ -199,7 +199,9 @@ for (const kind of storeKinds()) {
       const tasks = [0, 1, 2, 3].map((i) => makeTask(`sleep 1; echo done ${i}`));
       for (const t of tasks) await addPlacedTask(ts.store, t, site.id);
       await loop1.tick();
-      // crash window: the intent row is written and the backend got the job, but the platform died before recording it
+      // crash window: the intent row is written and the backend got the job, but the platform died before recording
+      // it — a minute ago, longer than a live loop takes to hand a job over (submitGraceS)
+      const crashedAtS = Date.now() / 1000 - 60;
       const orphan = makeTask('echo orphan');
       await addPlacedTask(ts.store, orphan, site.id);
       await insertJobRow(
@@ -214,7 +216,7 @@ for (const kind of storeKinds()) {
           state: 'submitting',
           reason: null,
         },
-        Date.now() / 1000,
+        crashedAtS,
       );
       const direct = new LocalBackend({ dir: join(dataDir, 'jobs', site.id) });
       await direct.submit({
@@ -239,7 +241,7 @@ for (const kind of storeKinds()) {
           state: 'submitting',
           reason: null,
         },
-        Date.now() / 1000,
+        crashedAtS,
       );
       // the platform process "dies": loop and backends are dropped, jobs keep running
       await reg1.close();
@@ -285,8 +287,48 @@ for (const kind of storeKinds()) {
         l1,
         tasks.map((t) => t.id),
       );
-      assert.ok(states.every((s) => s === 'succeeded'));
+      const why = await Promise.all(tasks.map(async (t) => (await taskRow(ts.store, t.id)).state_reason));
+      assert.deepEqual(
+        states,
+        tasks.map(() => 'succeeded'),
+        JSON.stringify(why),
+      );
       for (const t of tasks) assert.equal((await jobRows(ts.store, t.id)).length, 1);
+      await reg1.close();
+      await reg2.close();
+    });
+
+    test('a job another loop is handing over is left to it; one left behind is taken by exactly one loop', async () => {
+      const reg1 = new BackendRegistry({ dataDir });
+      const reg2 = new BackendRegistry({ dataDir });
+      const l1 = newLoop(reg1);
+      const l2 = newLoop(reg2);
+      const row = (taskId: string) => ({
+        taskId,
+        attempt: 1,
+        siteId: site.id,
+        backend: 'local',
+        cluster: 'x',
+        jobName: jobName(taskId, 1),
+        state: 'submitting' as const,
+        reason: null,
+      });
+      const inFlight = makeTask('echo in flight');
+      await addPlacedTask(ts.store, inFlight, site.id);
+      await insertJobRow(ts.store, row(inFlight.id), Date.now() / 1000);
+      const r = await l1.tick();
+      assert.equal(r.submitted + r.found, 0, 'a fresh intent row belongs to the loop writing it');
+      assert.equal((await jobRows(ts.store, inFlight.id))[0]!.state, 'submitting');
+      const leftBehind = makeTask('echo left behind');
+      await addPlacedTask(ts.store, leftBehind, site.id);
+      await insertJobRow(ts.store, row(leftBehind.id), Date.now() / 1000 - 60);
+      const [a, b] = await Promise.all([l1.tick(), l2.tick()]);
+      assert.equal(a.submitted + b.submitted, 1, 'handed over once');
+      const states = await runUntil(l1, [leftBehind.id]);
+      assert.deepEqual(states, ['succeeded']);
+      assert.equal((await jobRows(ts.store, leftBehind.id)).length, 1);
+      const dirs = (await readdir(join(dataDir, 'jobs', site.id))).filter((d) => d.startsWith(`sw-${leftBehind.id}-`));
+      assert.equal(dirs.length, 1, 'one job ran');
       await reg1.close();
       await reg2.close();
     });
