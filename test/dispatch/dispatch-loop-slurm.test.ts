@@ -168,7 +168,8 @@ describe('dispatch loop on real Slurm clusters', { skip: skip && !process.env.CI
         state: 'submitting',
         reason: null,
       },
-      Date.now() / 1000,
+      // a minute ago: longer than a live loop takes to hand a job over (submitGraceS)
+      Date.now() / 1000 - 60,
     );
     await SlurmBackend.fromSite(siteA).submit({
       taskId: orphan.id,
