@@ -200,26 +200,9 @@ class Timeline {
     this.sufValid = true;
   }
 
-  /** Highest usage of d over [s, e), given first = rowAt(s). */
-  peakFrom(d: number, first: number, e: number): number {
-    const n = this.n;
-    if (n === 0) return 0;
-    if (!this.sufValid) this.buildSuffix();
-    const D = this.dims;
-    const from = Math.max(first, 0);
-    if (first < 0 && this.times[0]! >= e) return 0;
-    const rest = this.suf[from * D + d]!;
-    if (e > this.times[n - 1]! || (first >= 0 && rest === this.rows[first * D + d]!)) return rest;
-    let best = first >= 0 ? this.rows[first * D + d]! : 0;
-    for (let r = first + 1; r < n && this.times[r]! < e; r++) {
-      const v = this.rows[r * D + d]!;
-      if (v > best) best = v;
-    }
-    return best;
-  }
-
   /**
-   * peakFrom for the first nd resources of `dims`, into out[k].
+   * Highest usage over [s, e) of each of the first nd resources of `dims`, into out[k], given
+   * first = rowAt(s).
    */
   peaks(first: number, e: number, dims: Int32Array, nd: number, out: Float64Array): void {
     const n = this.n;
@@ -492,8 +475,10 @@ export class ReservationBook implements CapacityView {
 
   freeOver(site: number, startS: number, endS: number): FreeCapacity {
     const l = this.line(site);
-    const first = l.rowAt(startS);
-    const free = (d: number) => Math.max(0, l.cap[d]! - l.peakFrom(d, first, endS));
+    const dims = Int32Array.from({ length: l.dims }, (_, d) => d);
+    const peaks = new Float64Array(l.dims);
+    l.peaks(l.rowAt(startS), endS, dims, l.dims, peaks);
+    const free = (d: number) => Math.max(0, l.cap[d]! - peaks[d]!);
     const gpus: number[] = [];
     for (let d = GPU0; d < l.dims; d++) gpus.push(free(d));
     return { cpuCores: free(CPU), memoryGb: free(MEM), hpcNodes: free(HPC), storageTb: free(STORAGE), gpus };
