@@ -23,7 +23,7 @@ import type { Clock } from '../domain/clock.js';
 import { systemClock } from '../domain/clock.js';
 import { DomainError, invalid, notFound } from '../domain/errors.js';
 import type { Site } from '../domain/site.js';
-import type { Task, TaskState } from '../domain/task.js';
+import { type Task, type TaskState, timeLimitS } from '../domain/task.js';
 import { statesBefore } from '../domain/task-lifecycle.js';
 import type { Sql, Store } from '../store/index.js';
 import { fromJson } from '../store/repos/json.js';
@@ -759,7 +759,7 @@ export class DispatchLoop {
       attempt: row.attempt,
       command: task.command ?? '',
       resources: task.resources,
-      timeLimitS: task.estimatedDurationS || task.durationS,
+      timeLimitS: timeLimitS(task),
     };
     try {
       const ref = await backend.submit(spec);

@@ -61,3 +61,8 @@ export interface Task {
   /** Shell command for dispatch backends (local / Slurm). */
   command?: string;
 }
+
+/** How long a job of the task may run before its backend kills it: the user's estimate (else the expected run time). */
+export function timeLimitS(task: Pick<Task, 'estimatedDurationS' | 'durationS'>): number {
+  return task.estimatedDurationS || task.durationS;
+}

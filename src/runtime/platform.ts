@@ -16,7 +16,7 @@ import { systemClock } from '../domain/clock.js';
 import { DomainError } from '../domain/errors.js';
 import type { Placement, Unplaced } from '../domain/placement.js';
 import type { Site } from '../domain/site.js';
-import type { Task, TaskState } from '../domain/task.js';
+import { type Task, type TaskState, timeLimitS } from '../domain/task.js';
 import {
   type PolicyName,
   type Profile,
@@ -412,7 +412,7 @@ export class Platform {
       const task = taskOf(rec);
       const pool = gpuPoolFor(sites[s]!, task);
       // held to its time limit at least: a job is killed past it, and may well run until then
-      const limitS = p.startS + Math.max(task.estimatedDurationS || 0, task.durationS);
+      const limitS = p.startS + timeLimitS(task);
       const endS = Math.max(p.endS, limitS, this.clock.nowS() + 1);
       try {
         this.book.reserve(id, s, task.resources, pool, p.startS, endS);

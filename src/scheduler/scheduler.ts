@@ -8,7 +8,7 @@ import type { Clock } from '../domain/clock.js';
 import { DomainError, invalid, notFound } from '../domain/errors.js';
 import type { Placement, Rejection, RunnerUp, ScoreBreakdown, Unplaced } from '../domain/placement.js';
 import type { Site, SiteStatus } from '../domain/site.js';
-import type { Task } from '../domain/task.js';
+import { type Task, timeLimitS } from '../domain/task.js';
 import { type BatchItem, buildBatch } from './batch.js';
 import { type CapacityView, fitsShare } from './capacity.js';
 import { placedExplanation, unplacedReason } from './explain.js';
@@ -243,7 +243,7 @@ export class Scheduler {
     const ids: string[] = [];
     for (const [id, h] of this.held) {
       if (h.bookedEndS > now) continue;
-      const limitS = h.placement.startS + Math.max(h.task.estimatedDurationS, h.task.durationS);
+      const limitS = h.placement.startS + timeLimitS(h.task);
       const untilS = limitS > now ? limitS : now + stepS;
       extend(id, untilS);
       h.bookedEndS = untilS;
