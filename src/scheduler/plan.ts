@@ -16,7 +16,7 @@ import type { Task } from '../domain/task.js';
 import { FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.js';
 import { computeShare } from './plugins/price.js';
 import { matchingPools, shapeKey } from './plugins/resource-fit.js';
-import type { ClassPlan, FilterContext, FilterPlugin, ScorePlugin, TaskEnv } from './plugins/types.js';
+import type { ClassPlan, FilterContext, FilterPlugin, Ranking, ScorePlugin, TaskEnv } from './plugins/types.js';
 import type { Profile } from './profiles/profile.js';
 import { CARBON_HORIZON_S, PLAN_EPOCH_S } from './references.js';
 import type { SiteTable } from './site-table.js';
@@ -82,6 +82,8 @@ function originOf(task: Task, table: SiteTable): OriginInfo {
 export class PlanCache {
   private readonly masks = new Map<string, Uint8Array>();
   private readonly pools = new Map<string, (readonly number[])[]>();
+  /** Built plans by what their candidates and columns depend on (see `shared`). */
+  private readonly cores = new Map<string, ClassPlan[]>();
   /** Candidate scratch: a site has at most one candidate per GPU pool. */
   readonly siteScratch: Int32Array;
   readonly poolScratch: Int16Array;
@@ -113,9 +115,32 @@ export class PlanCache {
     return p;
   }
 
+  /**
+   * A plan already built with exactly these candidates and the same column inputs (origin, SLA,
+   * resource shape, data or not, horizon): classes that differ only in rules that removed no site
+   * here — data class, pairing, allowed hubs — share its columns, bounds and ranking.
+   */
+  shared(task: Task, origin: OriginInfo, horizonStartS: number, sites: Int32Array, pools: Int16Array, n: number) {
+    let h = 0x811c9dc5;
+    for (let c = 0; c < n; c++) h = Math.imul(h ^ (sites[c]! * 64 + pools[c]! + 1), 0x01000193);
+    const key = `${origin.id}|${task.latencySlaMs ?? '-'}|${shapeKey(task.resources)}|${task.dataGb > 0 ? 1 : 0}|${horizonStartS}|${n}|${h >>> 0}`;
+    let list = this.cores.get(key);
+    if (!list) {
+      list = [];
+      this.cores.set(key, list);
+    }
+    for (const p of list) {
+      let same = true;
+      for (let c = 0; c < n && same; c++) same = p.site[c] === sites[c] && p.pool[c] === pools[c];
+      if (same) return { plan: p, list };
+    }
+    return { plan: undefined, list };
+  }
+
   clear(): void {
     this.masks.clear();
     this.pools.clear();
+    this.cores.clear();
   }
 }
 
@@ -140,10 +165,7 @@ function newPlan(task: Task, origin: OriginInfo, table: SiteTable, nowS: number,
     timedLbFlat: f64(3),
     fixedA: f64(4),
     fixedB: [],
-    order: i32(1),
-    sorted: 0,
-    heap: i32(2),
-    heapSize: 0,
+    ranking: { order: i32(1), sorted: 0, heap: i32(2), heapSize: 0 },
     removedByFilter: {},
     samples: [],
     siteCount: 0,
@@ -203,39 +225,43 @@ function finish(plan: ClassPlan, table: SiteTable, w: Weighting): ClassPlan {
     plan.lb[c] = fixedLb[c]! + timed[c]! + dynLb[c]!;
   }
   // every candidate in a heap; nextInOrder moves them to `order` as walks reach them
-  for (let c = 0; c < plan.n; c++) plan.heap[c] = c;
-  plan.heapSize = plan.n;
-  for (let i = (plan.n >> 1) - 1; i >= 0; i--) siftDown(plan, plan.n, i);
+  const r = plan.ranking;
+  for (let c = 0; c < plan.n; c++) r.heap[c] = c;
+  r.heapSize = plan.n;
+  for (let i = (plan.n >> 1) - 1; i >= 0; i--) siftDown(r, plan.lb, plan.n, i);
   return plan;
 }
 
-/** The candidate at position pos of the ascending order; positions must be asked in turn (pos ≤ plan.sorted). */
+/** The candidate at position pos of the ascending order; positions must be asked in turn (pos ≤ sorted). */
 export function nextInOrder(plan: ClassPlan, pos: number): number {
-  if (pos < plan.sorted) return plan.order[pos]!;
-  const h = plan.heap;
+  const r = plan.ranking;
+  if (pos < r.sorted) return r.order[pos]!;
+  const h = r.heap;
   const top = h[0]!;
-  plan.heapSize--;
-  h[0] = h[plan.heapSize]!;
-  siftDown(plan, plan.heapSize, 0);
-  plan.order[plan.sorted++] = top;
+  r.heapSize--;
+  h[0] = h[r.heapSize]!;
+  siftDown(r, plan.lb, r.heapSize, 0);
+  r.order[r.sorted++] = top;
   return top;
 }
 
-/** Is candidate a before candidate b: (lb, index) ascending — index order is (site, pool) order. */
-const before = (plan: ClassPlan, a: number, b: number): boolean => {
-  const la = plan.lb[a]!;
-  const lb = plan.lb[b]!;
-  return la < lb || (la === lb && a < b);
-};
-
-function siftDown(plan: ClassPlan, size: number, i: number): void {
-  const h = plan.heap;
+/** Heap order: (lb, index) ascending — index order is (site, pool) order. */
+function siftDown(r: Ranking, lb: Float64Array, size: number, i: number): void {
+  const h = r.heap;
   for (;;) {
     const l = 2 * i + 1;
-    const r = l + 1;
+    const rr = l + 1;
     let m = i;
-    if (l < size && before(plan, h[l]!, h[m]!)) m = l;
-    if (r < size && before(plan, h[r]!, h[m]!)) m = r;
+    if (l < size) {
+      const a = h[l]!;
+      const b = h[m]!;
+      if (lb[a]! < lb[b]! || (lb[a] === lb[b] && a < b)) m = l;
+    }
+    if (rr < size) {
+      const a = h[rr]!;
+      const b = h[m]!;
+      if (lb[a]! < lb[b]! || (lb[a] === lb[b] && a < b)) m = rr;
+    }
     if (m === i) return;
     const t = h[i]!;
     h[i] = h[m]!;
@@ -282,6 +308,11 @@ export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Wei
   statics.forEach((f, k) => {
     if (removed[k]! > 0) removedByFilter[f.name] = removed[k]!;
   });
+  const horizonStartS = Math.floor(nowS / PLAN_EPOCH_S) * PLAN_EPOCH_S;
+  const found = cache.shared(task, origin, horizonStartS, sites, poolOf, n);
+  if (found.plan) {
+    return { ...found.plan, key: classKey(task), shape: task, removedByFilter, samples, siteCount };
+  }
   const plan = newPlan(task, origin, table, nowS, n);
   plan.removedByFilter = removedByFilter;
   plan.samples = samples;
@@ -289,7 +320,8 @@ export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Wei
   plan.site.set(sites.subarray(0, n));
   plan.pool.set(poolOf.subarray(0, n));
   for (let c = 0; c < n; c++) plan.itKw[c] = itKwAt(task, table, sites[c]!, poolOf[c]!);
-  return finish(plan, table, w);
+  found.list.push(finish(plan, table, w));
+  return plan;
 }
 
 /** A one-candidate plan for scoring a given (task, site, pool) with no filtering — the same arithmetic as the walk. */

@@ -65,14 +65,8 @@ export interface ClassPlan {
   /** Σ weight × a of the affine fixed parts, and the weighted b columns (one per task scalar). */
   fixedA: Float64Array;
   fixedB: Float64Array[];
-  /**
-   * Candidates by ascending (lb, candidate), sorted lazily: `order[0..sorted)`
-   * is final, the rest wait in a binary heap (walks rarely go deep).
-   */
-  order: Int32Array;
-  sorted: number;
-  heap: Int32Array;
-  heapSize: number;
+  /** The candidates by ascending bound (shared by every class with the same candidates and columns). */
+  ranking: Ranking;
   /** Sites removed by each static filter, and a few examples. */
   removedByFilter: Record<string, number>;
   samples: { siteId: string; filter: string; reason: string }[];
@@ -81,6 +75,17 @@ export interface ClassPlan {
   /** The bounds hold for runs inside [horizonStartS, horizonEndS) (the carbon minimum's window). */
   horizonStartS: number;
   horizonEndS: number;
+}
+
+/**
+ * Candidates by ascending (lb, candidate), sorted lazily: `order[0..sorted)`
+ * is final, the rest wait in a binary heap (walks rarely go deep).
+ */
+export interface Ranking {
+  order: Int32Array;
+  sorted: number;
+  heap: Int32Array;
+  heapSize: number;
 }
 
 /** What a score plugin sees for one task. */
