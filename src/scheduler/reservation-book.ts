@@ -266,6 +266,9 @@ class Timeline {
   }
 }
 
+/** Below this many reservations the book does not sweep ended ones at all. */
+const SWEEP_MIN = 1024;
+
 function validNeed(need: TaskResources): void {
   for (const k of ['cpuCores', 'memoryGb', 'gpus', 'hpcNodes', 'storageTb'] as const) {
     const v = need[k];
@@ -280,6 +283,7 @@ export class ReservationBook implements CapacityView {
   private readonly lines: Timeline[];
   private readonly held = new Map<string, Reservation>();
   private sweptAtS = Number.NEGATIVE_INFINITY;
+  private keptAtSweep = SWEEP_MIN / 2;
   /** History before this time is dropped, site by site, when a site is next used. */
   private forgetS = Number.NEGATIVE_INFINITY;
   // scratch arrays for the sparse row updates (no allocation per reservation)
@@ -486,10 +490,12 @@ export class ReservationBook implements CapacityView {
 
   forgetBefore(tS: number): void {
     if (tS > this.forgetS) this.forgetS = tS;
-    // reservations that ended can no longer matter; sweep them at most once per simulated hour
-    if (tS - this.sweptAtS < 3600) return;
+    // reservations that ended can no longer matter; sweep them at most once per simulated hour, and only
+    // once the book has doubled since the last sweep (each sweep then pays for itself: O(1) per booking)
+    if (tS - this.sweptAtS < 3600 || this.held.size < 2 * this.keptAtSweep) return;
     this.sweptAtS = tS;
     for (const [id, r] of this.held) if (r.endS <= tS) this.held.delete(id);
+    this.keptAtSweep = Math.max(SWEEP_MIN, this.held.size);
   }
 
   /** Steps stored for a site (for tests and diagnostics). */

@@ -10,11 +10,12 @@ import type { Placement, Rejection, RunnerUp, ScoreBreakdown, Unplaced } from '.
 import type { Site, SiteStatus } from '../domain/site.js';
 import { type Task, timeLimitS } from '../domain/task.js';
 import { type BatchItem, buildBatch } from './batch.js';
+import { ClassIndex } from './class-index.js';
 import { type CapacityView, fitsShare } from './capacity.js';
 import { placedExplanation, unplacedReason } from './explain.js';
 import { breakdown, weightedStatic, weightedTotal } from './objective.js';
 import { type AssignmentResult, type SolveOptions, solveAssignment } from './optimal/index.js';
-import { buildPlan, classKey, PlanCache, startTimes, taskEnv, type Weighting, weightingOf } from './plan.js';
+import { buildPlan, PlanCache, startTimes, taskEnv, type Weighting, weightingOf } from './plan.js';
 import { FILTER_PLUGINS } from './plugins/index.js';
 import { priorityQueueOrder } from './plugins/queue-order.js';
 import type { ClassPlan, FilterContext, TaskEnv } from './plugins/types.js';
@@ -129,7 +130,7 @@ export class Scheduler {
   private readonly fair: Required<FairShareOptions>;
   private readonly w: Weighting;
   private walker: Walker;
-  private readonly plans = new Map<string, ClassPlan>();
+  private readonly plans = new ClassIndex();
   private cache: PlanCache;
   private planEpoch = Number.NaN;
   private readonly queues = new TenantQueues(priorityQueueOrder);
@@ -406,7 +407,7 @@ export class Scheduler {
     this.forgetPast(now);
     const placed: Placement[] = [];
     const waiting: Unplaced[] = [];
-    const memo = new Map<string, { readyS: number; durationS: number; unplaced: Unplaced }>();
+    const memo = new Map<ClassPlan, { readyS: number; durationS: number; unplaced: Unplaced }>();
     this.fairOrder(
       (task) => {
         const d = this.decide(task, now, memo);
@@ -543,16 +544,14 @@ export class Scheduler {
     if (epoch !== this.planEpoch) {
       // a plan's bounds hold over its horizon (CARBON_HORIZON_S from its epoch's start, checked by the walk), so
       // last epoch's plans stay exact through this one — rebuilding every class at each boundary only cost time
-      const keepFromS = (epoch - 1) * PLAN_EPOCH_S;
-      for (const [key, plan] of this.plans) if (plan.horizonStartS < keepFromS) this.plans.delete(key);
+      this.plans.dropStartingBefore((epoch - 1) * PLAN_EPOCH_S);
       this.cache.clear();
       this.planEpoch = epoch;
     }
-    const key = classKey(task);
-    let plan = this.plans.get(key);
+    let plan = this.plans.get(task);
     if (!plan) {
       plan = buildPlan(task, this.cache, this.profile, this.w, now);
-      this.plans.set(key, plan);
+      this.plans.add(plan);
       this.counters.plans++;
     }
     return plan;
@@ -572,7 +571,7 @@ export class Scheduler {
   private decide(
     task: Task,
     now: number,
-    memo?: Map<string, { readyS: number; durationS: number; unplaced: Unplaced }>,
+    memo?: Map<ClassPlan, { readyS: number; durationS: number; unplaced: Unplaced }>,
   ): Decision {
     const d = this.decideStatic(task, now);
     if ('unplaced' in d) return { ok: false, unplaced: d.unplaced };
@@ -580,7 +579,7 @@ export class Scheduler {
     // within one cycle capacity only shrinks: a longer run of the same class from the same time cannot fit either
     const single = starts.length === 1;
     if (memo && single) {
-      const m = memo.get(env.plan.key);
+      const m = memo.get(env.plan);
       if (m && m.readyS === env.readyS && env.durationS >= m.durationS) {
         return { ok: false, unplaced: { ...m.unplaced, taskId: task.id } };
       }
@@ -591,9 +590,9 @@ export class Scheduler {
     if (r.top.length > 0) return { ok: true, env, top: r.top };
     const unplaced = this.unplaced(task, env.plan, r.removedByFilter, r.samples);
     if (memo && single) {
-      const m = memo.get(env.plan.key);
+      const m = memo.get(env.plan);
       if (!m || m.readyS !== env.readyS || env.durationS < m.durationS) {
-        memo.set(env.plan.key, { readyS: env.readyS, durationS: env.durationS, unplaced });
+        memo.set(env.plan, { readyS: env.readyS, durationS: env.durationS, unplaced });
       }
     }
     return { ok: false, unplaced };

@@ -73,6 +73,19 @@ describe('ReservationBook', () => {
     assert.equal(b.freeOver(0, 0, 1000).cpuCores, 100);
   });
 
+  it('forgets ended reservations in sweeps that pay for themselves (the book doubled since the last)', () => {
+    const b = book();
+    for (let i = 0; i < 600; i++) b.reserve(`early${i}`, 0, need({ cpuCores: 0.01 }), -1, i, i + 10);
+    b.forgetBefore(5000);
+    assert.ok(b.reservation('early0'), 'a small book is not swept');
+    for (let i = 0; i < 600; i++) b.reserve(`late${i}`, 0, need({ cpuCores: 0.01 }), -1, 5000 + i, 9000);
+    b.forgetBefore(8000);
+    assert.equal(b.reservation('early0'), undefined, 'ended before the forget time: swept');
+    assert.equal(b.reservation('early599')?.endS, undefined);
+    assert.equal(b.reservation('late0')?.endS, 9000, 'still running: kept');
+    assert.ok(Math.abs(b.freeOver(0, 8000, 9000).cpuCores - 94) < 1e-9, 'the running 600 × 0.01 cores still count');
+  });
+
   it('extends a booking past its end even over capacity (the work is there), and releases all of it', () => {
     const b = book();
     b.reserve('x', 0, need({ cpuCores: 70 }), -1, 0, 100);
