@@ -41,11 +41,6 @@ export interface CapacityView {
    */
   peakShare(site: number, need: TaskResources, gpuPool: number, startS: number, endS: number): number;
   fits(site: number, need: TaskResources, gpuPool: number, startS: number, endS: number): boolean;
-  /**
-   * Optional, for speed: the share once `need` is added at the single instant
-   * atS — never above peakShare over an interval containing atS, and cheaper.
-   */
-  shareAt?(site: number, need: TaskResources, gpuPool: number, atS: number): number;
   /** Book `need` at the site over [startS, endS); throws DomainError('conflict') when it does not fit. */
   reserve(
     taskId: string,

@@ -351,11 +351,6 @@ export class ReservationBook implements CapacityView {
     return n;
   }
 
-  shareAt(site: number, need: TaskResources, gpuPool: number, atS: number): number {
-    // the peak over [atS, atS] is the row covering atS: the scan below stops after it
-    return this.peakShare(site, need, gpuPool, atS, atS);
-  }
-
   peakShare(site: number, need: TaskResources, gpuPool: number, startS: number, endS: number): number {
     const l = this.line(site);
     const D = l.dims;

@@ -10,8 +10,8 @@ import type { Placement, Rejection, RunnerUp, ScoreBreakdown, Unplaced } from '.
 import type { Site, SiteStatus } from '../domain/site.js';
 import { type Task, timeLimitS } from '../domain/task.js';
 import { type BatchItem, buildBatch } from './batch.js';
-import { ClassIndex } from './class-index.js';
 import { type CapacityView, fitsShare } from './capacity.js';
+import { ClassIndex } from './class-index.js';
 import { placedExplanation, unplacedReason } from './explain.js';
 import { breakdown, weightedStatic, weightedTotal } from './objective.js';
 import { type AssignmentResult, type SolveOptions, solveAssignment } from './optimal/index.js';

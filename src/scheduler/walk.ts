@@ -117,10 +117,7 @@ export class Walker {
     const stamp = ++this.stamp;
     let unhealthy = 0;
     let visited = 0;
-    const hasShareAt = cap.shareAt !== undefined;
     const single = starts.length === 1;
-    const dyn = this.w.dynamicPlugins;
-    const dynW = this.w.dynamicWeights;
     const mono = this.mono;
     const monoW = this.monoW;
     for (let pos = 0; pos < plan.n; pos++) {
@@ -158,13 +155,7 @@ export class Walker {
         const partial = timedSum(env, c, st, fixed, this.w);
         // the dynamic parts only add: a static total above the bar cannot win
         if (partial > worst || partial >= bestTotal) continue;
-        if (hasShareAt && worst !== Number.POSITIVE_INFINITY) {
-          // load now is a floor of the peak over the run: a cheap look before the full check
-          const floor = cap.shareAt!(ci, need, pool, st);
-          let low = partial;
-          for (let d = 0; d < dyn.length; d++) low += dynW[d]! * dyn[d]!.part(env, c, st, floor);
-          if (low > worst || (!single && low >= bestTotal)) continue;
-        }
+        // (a floor from the load at the start alone, before this, pruned one check in nine and cost as much as one)
         const share = cap.peakShare(ci, need, pool, st, st + dur);
         if (!fitsShare(share)) continue;
         const total = weightedTotal(env, c, st, partial, share, this.w);

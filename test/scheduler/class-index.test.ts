@@ -39,7 +39,7 @@ const taskArb: fc.Arbitrary<Task> = fc
         ...(f.gpuModel ? { gpuModel: f.gpuModel } : {}),
         ...(f.minGpuFp16Tflops ? { minGpuFp16Tflops: f.minGpuFp16Tflops } : {}),
       },
-      allowedHubs: f.allowedHubs,
+      allowedHubs: [...f.allowedHubs],
       pairedOnly: f.pairedOnly,
       dataGb: f.dataGb,
       durationS: f.durationS,

@@ -204,7 +204,11 @@ describe('ReservationBook', () => {
             let peak = 0;
             for (let t = s; t < e; t++) peak = Math.max(peak, cpu[t]!);
             assert.equal(b.peakShare(0, need({ cpuCores: o.cpu }), -1, s, e), (peak + o.cpu) / 100);
-            assert.equal(b.shareAt(0, need({ cpuCores: o.cpu }), -1, s), (cpu[s]! + o.cpu) / 100);
+            assert.equal(
+              b.peakShare(0, need({ cpuCores: o.cpu }), -1, s, s),
+              (cpu[s]! + o.cpu) / 100,
+              'an instant: its row',
+            );
             if (peak + o.cpu <= 100) {
               const id = `t${n++}`;
               b.reserve(id, 0, need({ cpuCores: o.cpu }), -1, s, e);
