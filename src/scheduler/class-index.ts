@@ -22,11 +22,27 @@ function mixNumber(h: number, x: number): number {
   return mix(mix(h, i | 0), ((x - i) * 0x40000000) | 0);
 }
 
+/** Small numbers for the few distinct strings of a field (a Map reads a string's cached hash). */
+class Interned {
+  private readonly ids = new Map<string, number>();
+  of(s: string): number {
+    const id = this.ids.get(s);
+    if (id !== undefined) return id;
+    // bounded by the topology's places, the data classes and GPU models; past that, the characters serve
+    if (this.ids.size >= 100_000) return mixString(0, s);
+    this.ids.set(s, this.ids.size + 1);
+    return this.ids.size;
+  }
+}
+
+const places = new Interned();
+const names = new Interned();
+
 export function classHash(t: Task): number {
   const r = t.resources;
   let h = 0x811c9dc5;
-  h = mixString(h, t.originCity);
-  h = mixString(h, t.dataClass);
+  h = mix(h, places.of(t.originCity));
+  h = mix(h, names.of(t.dataClass));
   h = mixNumber(h, t.latencySlaMs ?? -1);
   h = mixNumber(h, r.cpuCores);
   h = mixNumber(h, r.memoryGb);
@@ -34,8 +50,8 @@ export function classHash(t: Task): number {
   h = mixNumber(h, r.hpcNodes);
   h = mixNumber(h, r.storageTb);
   h = mixNumber(h, r.minGpuFp16Tflops ?? -1);
-  if (r.gpuModel !== undefined) h = mixString(h, r.gpuModel);
-  for (const hub of t.allowedHubs) h = mixString(h, hub);
+  if (r.gpuModel !== undefined) h = mix(h, names.of(r.gpuModel));
+  for (const hub of t.allowedHubs) h = mix(h, places.of(hub));
   h = mix(h, (t.pairedOnly ? 1 : 0) + (t.dataGb > 0 ? 2 : 0));
   return h >>> 0;
 }

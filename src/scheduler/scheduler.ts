@@ -117,6 +117,9 @@ class PlacementStory {
   }
 }
 
+/** How often the capacity view is told to drop the past, simulated seconds. */
+const FORGET_EVERY_S = 600;
+
 /** Plans kept at most (a cache of task classes; cleared when full). */
 const MAX_PLANS = 50_000;
 
@@ -354,9 +357,9 @@ export class Scheduler {
 
   // ---- cycles -----------------------------------------------------------------
 
-  /** Let the capacity view drop history, at most once a simulated minute. */
+  /** Let the capacity view drop history, at most once every FORGET_EVERY_S (each drop moves a site's rows). */
   private forgetPast(now: number): void {
-    if (now - this.forgotAtS < 60) return;
+    if (now - this.forgotAtS < FORGET_EVERY_S) return;
     this.forgotAtS = now;
     this.capacity.forgetBefore?.(now);
   }
