@@ -68,8 +68,12 @@ export const OVERRUN_STEP_S = 300;
 
 type Decision = { ok: true; env: TaskEnv; top: Choice[] } | { ok: false; unplaced: Unplaced };
 
-/** What a placement's runners-up and sentence are built from, when first read. */
+/**
+ * What a placement's score, runners-up and sentence are built from, when first read: most
+ * placements are never looked at, and a held placement then keeps one small record, not three.
+ */
 class PlacementStory {
+  winner: ScoreBreakdown | undefined;
   runners: RunnerUp[] | undefined;
   sentence: string | undefined;
 
@@ -78,10 +82,16 @@ class PlacementStory {
     private readonly profile: Profile,
     private readonly env: TaskEnv,
     private readonly top: Choice[],
-    private readonly site: Site,
-    private readonly score: ScoreBreakdown,
     private readonly w: Weighting,
   ) {}
+
+  score(): ScoreBreakdown {
+    if (this.winner === undefined) {
+      const c = this.top[0]!;
+      this.winner = breakdown(this.env, c.cand, c.startS, c.share, this.w, c.total);
+    }
+    return this.winner;
+  }
 
   runnersUp(): RunnerUp[] {
     if (this.runners === undefined) {
@@ -102,11 +112,11 @@ class PlacementStory {
     if (this.sentence === undefined) {
       const r = this.top[1];
       this.sentence = placedExplanation({
-        site: this.site,
+        site: this.table.sites[this.top[0]!.site]!,
         startS: this.top[0]!.startS,
         readyS: this.env.readyS,
         profile: this.profile.name,
-        score: this.score,
+        score: this.score(),
         weights: this.profile.weights,
         runnerUp: r ? { site: this.table.sites[r.site]!, score: this.runnersUp()[0]!.score } : undefined,
         eligibleSites: this.env.plan.siteCount,
@@ -116,6 +126,46 @@ class PlacementStory {
     return this.sentence;
   }
 }
+
+const STORY = Symbol('placement story');
+type StoryPlacement = Placement & { [STORY]: PlacementStory };
+
+/**
+ * The lazy fields of a placement as enumerable accessors (JSON, spread and structuredClone see plain
+ * values), one set of functions for all placements: no closures per placement.
+ */
+const LAZY_FIELDS: PropertyDescriptorMap = {
+  score: {
+    enumerable: true,
+    configurable: true,
+    get(this: StoryPlacement) {
+      return this[STORY].score();
+    },
+    set(this: StoryPlacement, v: ScoreBreakdown) {
+      this[STORY].winner = v;
+    },
+  },
+  runnersUp: {
+    enumerable: true,
+    configurable: true,
+    get(this: StoryPlacement) {
+      return this[STORY].runnersUp();
+    },
+    set(this: StoryPlacement, v: RunnerUp[]) {
+      this[STORY].runners = v;
+    },
+  },
+  explanation: {
+    enumerable: true,
+    configurable: true,
+    get(this: StoryPlacement) {
+      return this[STORY].explanation();
+    },
+    set(this: StoryPlacement, v: string) {
+      this[STORY].sentence = v;
+    },
+  },
+};
 
 /** How often the capacity view is told to drop the past, simulated seconds. */
 const FORGET_EVERY_S = 600;
@@ -646,32 +696,17 @@ export class Scheduler {
    */
   private toPlacement(task: Task, env: TaskEnv, top: Choice[], now: number): Placement {
     const best = top[0]!;
-    const site = this.table.sites[best.site]!;
-    const w = this.w;
-    const score = breakdown(env, best.cand, best.startS, best.share, w, best.total);
-    const story = new PlacementStory(this.table, this.profile, env, top, site, score, w);
-    // enumerable accessors: JSON, spread and structuredClone see plain values
-    return {
+    const p = {
       taskId: task.id,
-      siteId: site.id,
+      siteId: this.table.sites[best.site]!.id,
       startS: best.startS,
       endS: best.startS + task.durationS,
       profile: this.profile.name,
-      score,
-      get runnersUp() {
-        return story.runnersUp();
-      },
-      set runnersUp(v: RunnerUp[]) {
-        story.runners = v;
-      },
-      get explanation() {
-        return story.explanation();
-      },
-      set explanation(v: string) {
-        story.sentence = v;
-      },
       decidedAtS: now,
     };
+    // the story is not enumerable: deep equality and spreads see only the placement's fields
+    Object.defineProperty(p, STORY, { value: new PlacementStory(this.table, this.profile, env, top, this.w) });
+    return Object.defineProperties(p, LAZY_FIELDS) as unknown as Placement;
   }
 
   // ---- booking ---------------------------------------------------------------------
