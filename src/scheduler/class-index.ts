@@ -53,7 +53,8 @@ export function classHash(t: Task): number {
   if (r.gpuModel !== undefined) h = mix(h, names.of(r.gpuModel));
   for (const hub of t.allowedHubs) h = mix(h, places.of(hub));
   h = mix(h, (t.pairedOnly ? 1 : 0) + (t.dataGb > 0 ? 2 : 0));
-  return h >>> 0;
+  // a small integer (Smi): a Map key with no heap number behind it
+  return h & 0x3fffffff;
 }
 
 /** Do two tasks belong to one class (the fields of classKey)? */

@@ -174,6 +174,41 @@ function newPlan(task: Task, origin: OriginInfo, table: SiteTable, nowS: number,
   };
 }
 
+/**
+ * A shared plan as this class's own: same arrays, its own rules' story. Built with the very literal
+ * of newPlan (not a spread), so that every plan has one hidden class and the walk's reads stay monomorphic.
+ */
+function ofClass(
+  p: ClassPlan,
+  task: Task,
+  removedByFilter: ClassPlan['removedByFilter'],
+  samples: ClassPlan['samples'],
+  siteCount: number,
+): ClassPlan {
+  return {
+    key: classKey(task),
+    shape: task,
+    origin: p.origin,
+    rtt: p.rtt,
+    n: p.n,
+    site: p.site,
+    pool: p.pool,
+    itKw: p.itKw,
+    cols: p.cols,
+    lb: p.lb,
+    timedLb: p.timedLb,
+    timedLbFlat: p.timedLbFlat,
+    fixedA: p.fixedA,
+    fixedB: p.fixedB,
+    ranking: p.ranking,
+    removedByFilter,
+    samples,
+    siteCount,
+    horizonStartS: p.horizonStartS,
+    horizonEndS: p.horizonEndS,
+  };
+}
+
 function itKwAt(task: Task, table: SiteTable, site: number, pool: number): number {
   return itPowerKw(task.resources, pool >= 0 ? table.gpuPowerW[site]![pool]! : DEFAULT_GPU_POWER_W);
 }
@@ -311,7 +346,7 @@ export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Wei
   const horizonStartS = Math.floor(nowS / PLAN_EPOCH_S) * PLAN_EPOCH_S;
   const found = cache.shared(task, origin, horizonStartS, sites, poolOf, n);
   if (found.plan) {
-    return { ...found.plan, key: classKey(task), shape: task, removedByFilter, samples, siteCount };
+    return ofClass(found.plan, task, removedByFilter, samples, siteCount);
   }
   const plan = newPlan(task, origin, table, nowS, n);
   plan.removedByFilter = removedByFilter;
