@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { rerunWithSimFlags } from '../src/sim/node-flags.js';
+import { rerunWithSchedulerFlags } from '../src/runtime/node-flags.js';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const available = readdirSync(dir)
@@ -17,6 +17,6 @@ if (!name || !/^[a-z0-9][a-z0-9-]*$/.test(name) || !existsSync(`${dir}${name}.ts
   process.exit(2);
 }
 process.argv.splice(2, 1);
-// the national simulation runs as `suanwang sim` runs it: with a 64 MB young generation
-if (name === 'sim-national') rerunWithSimFlags(`${dir}${name}.ts`, process.argv.slice(2));
+// the scheduler runs as `suanwang sim`, `npm run demo` and `npm start` run it: with a 64 MB young generation
+if (name === 'sim-national' || name === 'scheduler') rerunWithSchedulerFlags(`${dir}${name}.ts`, process.argv.slice(2));
 await import(`./${name}.ts`);

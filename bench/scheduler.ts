@@ -349,7 +349,13 @@ function policy(name: 'nearest' | 'cheapest' | 'greenest' | 'balanced' | 'optima
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 
 const only = args.only;
-const result: Record<string, unknown> = { benchmark: 'scheduler', seed: SEED, node: process.version };
+const result: Record<string, unknown> = {
+  benchmark: 'scheduler',
+  seed: SEED,
+  node: process.version,
+  // run through `npm run bench`, the process has the scheduler's young generation (src/runtime/node-flags.ts)
+  nodeFlags: process.execArgv.filter((a) => a.startsWith('--max-')),
+};
 if (!only || only === 'decisions') {
   const d = await decisions(Number(args.sites), Number(args.tasks), policy('balanced'));
   result.decisionsPerSecond = d.decisionsPerSecond;

@@ -6,8 +6,8 @@ import { register } from 'tsx/esm/api';
 
 register();
 if (process.argv[2] === 'sim') {
-  // the simulator runs with a larger young generation (src/sim/node-flags.ts)
-  const { rerunWithSimFlags } = await import('../src/sim/node-flags.ts');
-  rerunWithSimFlags(fileURLToPath(import.meta.url), process.argv.slice(2));
+  // the simulator runs with a larger young generation (src/runtime/node-flags.ts)
+  const { rerunWithSchedulerFlags } = await import('../src/runtime/node-flags.ts');
+  rerunWithSchedulerFlags(fileURLToPath(import.meta.url), process.argv.slice(2));
 }
 await import('../src/cli/main.ts');
