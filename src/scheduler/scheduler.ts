@@ -188,7 +188,6 @@ export class Scheduler {
   private planEpoch = Number.NaN;
   private readonly queues = new TenantQueues(priorityQueueOrder);
   private readonly held = new Map<string, Held>();
-  private readonly bySite: Set<string>[];
   private readonly active = new Map<string, number>();
   private readonly lastWhy = new Map<string, Unplaced>();
   private readonly solver: SolveOptions;
@@ -219,7 +218,6 @@ export class Scheduler {
       if (i < 0) throw invalid('capacity', `capacity view does not know site '${s.id}'`);
       return i;
     });
-    this.bySite = opts.world.sites.map(() => new Set<string>());
     this.w = weightingOf(this.profile);
     this.cache = new PlanCache(this.table);
     this.walker = new Walker(this.table, this.capacity, this.w, this.capIndex, this.profile.searchBudget);
@@ -328,7 +326,10 @@ export class Scheduler {
     this.table.setStatus(s, checkStatus(status));
     if (this.table.status[s] !== STATUS_DOWN) return [];
     const now = this.now();
-    const ids = [...this.bySite[s]!].sort();
+    // a site going down is rare: one scan of the held tasks beats an index kept at every placement
+    const ids: string[] = [];
+    for (const [id, h] of this.held) if (h.site === s) ids.push(id);
+    ids.sort();
     for (const id of ids) {
       const h = this.held.get(id)!;
       this.release(h, now);
@@ -721,14 +722,12 @@ export class Scheduler {
       placement.endS,
     );
     this.held.set(task.id, { task, placement, site: choice.site, bookedEndS: placement.endS });
-    this.bySite[choice.site]!.add(task.id);
     this.active.set(task.tenantId, this.activeCount(task.tenantId) + 1);
   }
 
   private release(h: Held, atS: number): void {
     this.capacity.release(h.task.id, atS);
     this.held.delete(h.task.id);
-    this.bySite[h.site]!.delete(h.task.id);
     const n = this.activeCount(h.task.tenantId) - 1;
     if (n > 0) this.active.set(h.task.tenantId, n);
     else this.active.delete(h.task.tenantId);
