@@ -49,9 +49,15 @@ class Timeline {
 
   /** Index of the last row starting at or before t, or -1. */
   rowAt(t: number): number {
-    let lo = 0;
-    let hi = this.n - 1;
-    let ans = -1;
+    // most questions start now, and rows before the forget time are gone: look at the first rows first
+    const times = this.times;
+    const n = this.n;
+    if (n === 0 || times[0]! > t) return -1;
+    if (n === 1 || times[1]! > t) return 0;
+    if (n === 2 || times[2]! > t) return 1;
+    let lo = 2;
+    let hi = n - 1;
+    let ans = 2;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       if (this.times[mid]! <= t) {
