@@ -256,6 +256,8 @@ async function decisions(nSites: number, nTasks: number, profile: Profile) {
     unplacedMostlyBy: why,
     deferredToGreenerHour: deferred,
     taskClasses: stats.plans,
+    // classes whose rules removed the same sites as another's: they share its columns, bounds and ranking
+    taskClassesSharingAPlan: stats.sharedPlans,
     meanCandidatesVisited: round(stats.visited / Math.max(1, stats.walks), 2),
   };
 }

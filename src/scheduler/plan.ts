@@ -84,6 +84,8 @@ export class PlanCache {
   private readonly pools = new Map<string, (readonly number[])[]>();
   /** Built plans by what their candidates and columns depend on (see `shared`). */
   private readonly cores = new Map<string, ClassPlan[]>();
+  /** Class plans that took another class's columns, bounds and ranking (for stats). */
+  sharedCount = 0;
   /** Candidate scratch: a site has at most one candidate per GPU pool. */
   readonly siteScratch: Int32Array;
   readonly poolScratch: Int16Array;
@@ -346,6 +348,7 @@ export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Wei
   const horizonStartS = Math.floor(nowS / PLAN_EPOCH_S) * PLAN_EPOCH_S;
   const found = cache.shared(task, origin, horizonStartS, sites, poolOf, n);
   if (found.plan) {
+    cache.sharedCount++;
     return ofClass(found.plan, task, removedByFilter, samples, siteCount);
   }
   const plan = newPlan(task, origin, table, nowS, n);

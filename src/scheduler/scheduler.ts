@@ -194,7 +194,8 @@ export class Scheduler {
   private readonly maxBatchTasks: number;
   /** The last HiGHS cycle's solver figures. */
   lastBatch: BatchReport | undefined;
-  private readonly counters = { plans: 0, walks: 0, visited: 0 };
+  /** sharedPlans: of plan caches replaced by invalidate() (the live cache counts its own). */
+  private readonly counters = { plans: 0, sharedPlans: 0, walks: 0, visited: 0 };
   private forgotAtS = Number.NEGATIVE_INFINITY;
 
   constructor(opts: SchedulerOptions) {
@@ -356,9 +357,12 @@ export class Scheduler {
     return this.lastWhy.get(taskId);
   }
 
-  /** Work done so far: task classes planned, walks, candidates visited (for benchmarks and metrics). */
-  stats(): { plans: number; walks: number; visited: number } {
-    return { ...this.counters };
+  /**
+   * Work done so far: task classes planned (and how many of them shared another class's plan), walks,
+   * candidates visited (for benchmarks and metrics).
+   */
+  stats(): { plans: number; sharedPlans: number; walks: number; visited: number } {
+    return { ...this.counters, sharedPlans: this.counters.sharedPlans + this.cache.sharedCount };
   }
 
   /** Placed and unfinished tasks of a tenant. */
@@ -402,6 +406,7 @@ export class Scheduler {
     this.table = new SiteTable(this.world);
     this.table.status.set(status);
     this.walker = new Walker(this.table, this.capacity, this.w, this.capIndex, this.profile.searchBudget);
+    this.counters.sharedPlans += this.cache.sharedCount;
     this.cache = new PlanCache(this.table);
     this.plans.clear();
   }

@@ -287,6 +287,39 @@ describe('Scheduler', () => {
     assert.equal(interactive.startS, T0, 'work with a latency SLA is not deferred');
   });
 
+  it('classes whose rules removed the same sites share one plan, and decide alike; others do not', () => {
+    const run = (compliantEverywhere: boolean) => {
+      const sites = smallWorld().sites.map((s, i) => ({ ...s, compliant: compliantEverywhere || i > 0 }));
+      const world = smallWorld(sites);
+      const sched = new Scheduler({
+        world,
+        profile: 'balanced',
+        clock: new ManualClock(T0),
+        capacity: new ReservationBook(world.sites),
+      });
+      const general = sched.place(makeTask({ id: 'g', dataClass: 'general' }));
+      const important = sched.place(makeTask({ id: 'i', dataClass: 'important' }));
+      assert.ok(isPlaced(general) && isPlaced(important));
+      return { sched, general, important, barred: sites[0]!.id };
+    };
+    const same = run(true);
+    assert.deepEqual(same.sched.stats().plans, 2);
+    assert.equal(same.sched.stats().sharedPlans, 1, 'compliance removed nothing: one plan for both');
+    assert.equal(same.important.siteId, same.general.siteId);
+    assert.equal(same.important.score.total, same.general.score.total);
+    assert.deepEqual(
+      same.important.runnersUp.map((r) => r.siteId),
+      same.general.runnersUp.map((r) => r.siteId),
+    );
+    const apart = run(false);
+    assert.equal(apart.sched.stats().sharedPlans, 0, 'compliance removed a site: a plan of its own');
+    const removed = apart.sched.place(makeTask({ id: 'x', dataClass: 'important' }));
+    assert.ok(isPlaced(removed));
+    assert.notEqual(removed.siteId, apart.barred);
+    assert.ok(!removed.runnersUp.some((r) => r.siteId === apart.barred));
+    assert.match(removed.explanation, /compliance/);
+  });
+
   it('decisions carry a breakdown, runners-up and an explanation that agree with each other', () => {
     const world = smallWorld();
     const sched = new Scheduler({
