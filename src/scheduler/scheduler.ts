@@ -7,7 +7,7 @@
 import type { Clock } from '../domain/clock.js';
 import { DomainError, invalid, notFound } from '../domain/errors.js';
 import type { Placement, Rejection, RunnerUp, ScoreBreakdown, Unplaced } from '../domain/placement.js';
-import type { Site, SiteStatus } from '../domain/site.js';
+import type { SiteStatus } from '../domain/site.js';
 import { type Task, timeLimitS } from '../domain/task.js';
 import { type BatchItem, buildBatch } from './batch.js';
 import { type CapacityView, fitsShare } from './capacity.js';
