@@ -258,7 +258,10 @@ async function decisions(nSites: number, nTasks: number, profile: Profile) {
     taskClasses: stats.plans,
     // classes whose rules removed the same sites as another's: they share its columns, bounds and ranking
     taskClassesSharingAPlan: stats.sharedPlans,
+    // per walk (the warm-up's scheduler is not counted): where a decision's time goes
     meanCandidatesVisited: round(stats.visited / Math.max(1, stats.walks), 2),
+    meanStartsScored: round(stats.tries / Math.max(1, stats.walks), 2),
+    meanCapacityChecks: round(stats.checks / Math.max(1, stats.walks), 2),
   };
 }
 

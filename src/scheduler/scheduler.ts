@@ -195,7 +195,7 @@ export class Scheduler {
   /** The last HiGHS cycle's solver figures. */
   lastBatch: BatchReport | undefined;
   /** sharedPlans: of plan caches replaced by invalidate() (the live cache counts its own). */
-  private readonly counters = { plans: 0, sharedPlans: 0, walks: 0, visited: 0 };
+  private readonly counters = { plans: 0, sharedPlans: 0, walks: 0, visited: 0, tries: 0, checks: 0 };
   private forgotAtS = Number.NEGATIVE_INFINITY;
 
   constructor(opts: SchedulerOptions) {
@@ -359,9 +359,9 @@ export class Scheduler {
 
   /**
    * Work done so far: task classes planned (and how many of them shared another class's plan), walks,
-   * candidates visited (for benchmarks and metrics).
+   * candidates visited, (candidate, start) pairs scored and capacity peaks asked for (benchmarks, metrics).
    */
-  stats(): { plans: number; sharedPlans: number; walks: number; visited: number } {
+  stats(): { plans: number; sharedPlans: number; walks: number; visited: number; tries: number; checks: number } {
     return { ...this.counters, sharedPlans: this.counters.sharedPlans + this.cache.sharedCount };
   }
 
@@ -646,6 +646,8 @@ export class Scheduler {
     const r = this.walker.walk(env, starts);
     this.counters.walks++;
     this.counters.visited += r.visited;
+    this.counters.tries += r.tries;
+    this.counters.checks += r.checks;
     if (r.top.length > 0) return { ok: true, env, top: r.top };
     const unplaced = this.unplaced(task, env.plan, r.removedByFilter, r.samples);
     if (memo && single) {

@@ -41,8 +41,10 @@ export interface WalkResult {
   /** When nothing fits: distinct sites removed by each dynamic filter (static ones are in the plan). */
   removedByFilter: Record<string, number>;
   samples: Rejection[];
-  /** Candidates examined. */
+  /** Candidates examined, (candidate, start) pairs scored, and capacity peaks asked for. */
   visited: number;
+  tries: number;
+  checks: number;
 }
 
 /** (total, site, pool, start) ascending: the one order every path agrees on. */
@@ -117,6 +119,8 @@ export class Walker {
     const stamp = ++this.stamp;
     let unhealthy = 0;
     let visited = 0;
+    let tries = 0;
+    let checks = 0;
     const single = starts.length === 1;
     const mono = this.mono;
     const monoW = this.monoW;
@@ -153,10 +157,12 @@ export class Walker {
           if (low > worst + BOUND_SLACK || low > bestTotal + BOUND_SLACK) break;
         }
         const partial = timedSum(env, c, st, fixed, this.w);
+        tries++;
         // the dynamic parts only add: a static total above the bar cannot win
         if (partial > worst || partial >= bestTotal) continue;
         // (a floor from the load at the start alone, before this, pruned one check in nine and cost as much as one)
         const share = cap.peakShare(ci, need, pool, st, st + dur);
+        checks++;
         if (!fitsShare(share)) continue;
         const total = weightedTotal(env, c, st, partial, share, this.w);
         if (total < bestTotal) {
@@ -179,8 +185,8 @@ export class Walker {
         });
       }
     }
-    if (top.length > 0) return { top, removedByFilter: {}, samples: [], visited };
-    return { top, ...this.whyNone(env, starts, unhealthy), visited };
+    if (top.length > 0) return { top, removedByFilter: {}, samples: [], visited, tries, checks };
+    return { top, ...this.whyNone(env, starts, unhealthy), visited, tries, checks };
   }
 
   /** Nothing fitted and every candidate was visited: attribute each candidate site to a dynamic filter. */
