@@ -69,7 +69,14 @@ export function buildBatch(
       for (const st of starts) {
         const cost = weightedStatic(env, c, st, w);
         const prev = best.get(s);
-        if (!prev || cost < prev.cost) best.set(s, { cost, pool: plan.pool[c]!, start: st });
+        const pool = plan.pool[c]!;
+        // equal costs: the lower pool, then the earlier start (whatever the plan's numbering of its candidates)
+        if (
+          !prev ||
+          cost < prev.cost ||
+          (cost === prev.cost && (pool < prev.pool || (pool === prev.pool && st < prev.start)))
+        )
+          best.set(s, { cost, pool, start: st });
       }
     }
     const sites = [...best.keys()].sort((a, b) => a - b);

@@ -75,6 +75,13 @@ function originOf(task: Task, table: SiteTable): OriginInfo {
   return origin;
 }
 
+/** A built plan, with its candidates in (site, pool) order (the plan's own are in rank order at the front). */
+interface SharedCore {
+  plan: ClassPlan;
+  site: Int32Array;
+  pool: Int16Array;
+}
+
 /**
  * Per-world caches shared by every plan: a pass mask per (static filter, key)
  * and the usable GPU pools per (resource shape, site). Dropped with the plans.
@@ -83,7 +90,7 @@ export class PlanCache {
   private readonly masks = new Map<string, Uint8Array>();
   private readonly pools = new Map<string, (readonly number[])[]>();
   /** Built plans by what their candidates and columns depend on (see `shared`). */
-  private readonly cores = new Map<string, ClassPlan[]>();
+  private readonly cores = new Map<string, SharedCore[]>();
   /** Class plans that took another class's columns, bounds and ranking (for stats). */
   sharedCount = 0;
   /** Candidate scratch: a site has at most one candidate per GPU pool. */
@@ -134,7 +141,7 @@ export class PlanCache {
     for (const p of list) {
       let same = true;
       for (let c = 0; c < n && same; c++) same = p.site[c] === sites[c] && p.pool[c] === pools[c];
-      if (same) return { plan: p, list };
+      if (same) return { plan: p.plan, list };
     }
     return { plan: undefined, list };
   }
@@ -266,7 +273,70 @@ function finish(plan: ClassPlan, table: SiteTable, w: Weighting): ClassPlan {
   for (let c = 0; c < plan.n; c++) r.heap[c] = c;
   r.heapSize = plan.n;
   for (let i = (plan.n >> 1) - 1; i >= 0; i--) siftDown(r, plan.lb, plan.n, i);
+  bringBestForward(plan);
   return plan;
+}
+
+/** Candidates a walk usually reaches: they are moved to the front, in rank order. */
+const FRONT = 128;
+let permScratch = new Int32Array(0);
+let takenScratch = new Uint8Array(0);
+let f64Scratch = new Float64Array(0);
+let i32Scratch = new Int32Array(0);
+let i16Scratch = new Int16Array(0);
+
+/**
+ * Renumber the candidates so that the FRONT best (by bound) come first, in order, and the rest keep
+ * their (site, pool) order behind them: a walk then reads every column from its start instead of
+ * here and there (a plan's columns are far larger than the few entries a decision reads). The rest
+ * stay in the heap, so a deep walk still gets them in order.
+ */
+function bringBestForward(plan: ClassPlan): void {
+  const n = plan.n;
+  const front = Math.min(n, FRONT);
+  if (n < 2) return;
+  if (permScratch.length < n) {
+    permScratch = new Int32Array(n);
+    takenScratch = new Uint8Array(n);
+    f64Scratch = new Float64Array(n);
+    i32Scratch = new Int32Array(n);
+    i16Scratch = new Int16Array(n);
+  }
+  const perm = permScratch;
+  const taken = takenScratch;
+  taken.fill(0, 0, n);
+  for (let p = 0; p < front; p++) {
+    const c = nextInOrder(plan, p);
+    perm[p] = c;
+    taken[c] = 1;
+  }
+  let q = front;
+  for (let c = 0; c < n; c++) if (taken[c] === 0) perm[q++] = c;
+  // every per-candidate array once (a column may stand under two names)
+  const done = new Set<ArrayLike<number>>();
+  const move = (a: Float64Array | Int32Array | Int16Array) => {
+    if (done.has(a)) return;
+    done.add(a);
+    const tmp = a instanceof Float64Array ? f64Scratch : a instanceof Int32Array ? i32Scratch : i16Scratch;
+    for (let i = 0; i < n; i++) tmp[i] = a[perm[i]!]!;
+    a.set(tmp.subarray(0, n));
+  };
+  move(plan.site);
+  move(plan.pool);
+  move(plan.itKw);
+  move(plan.lb);
+  move(plan.timedLb);
+  move(plan.timedLbFlat);
+  move(plan.fixedA);
+  for (const b of plan.fixedB) move(b);
+  for (const col of Object.values(plan.cols)) move(col);
+  // the ranking: the front is in order; the rest, renumbered in their old order, form the heap
+  const r = plan.ranking;
+  for (let p = 0; p < front; p++) r.order[p] = p;
+  r.sorted = front;
+  r.heapSize = n - front;
+  for (let i = 0; i < r.heapSize; i++) r.heap[i] = front + i;
+  for (let i = (r.heapSize >> 1) - 1; i >= 0; i--) siftDown(r, plan.lb, r.heapSize, i);
 }
 
 /** The candidate at position pos of the ascending order; positions must be asked in turn (pos ≤ sorted). */
@@ -282,7 +352,7 @@ export function nextInOrder(plan: ClassPlan, pos: number): number {
   return top;
 }
 
-/** Heap order: (lb, index) ascending — index order is (site, pool) order. */
+/** Heap order: (lb, index) ascending — past the front, index order is (site, pool) order. */
 function siftDown(r: Ranking, lb: Float64Array, size: number, i: number): void {
   const h = r.heap;
   for (;;) {
@@ -358,8 +428,8 @@ export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Wei
   plan.site.set(sites.subarray(0, n));
   plan.pool.set(poolOf.subarray(0, n));
   for (let c = 0; c < n; c++) plan.itKw[c] = itKwAt(task, table, sites[c]!, poolOf[c]!);
-  found.list.push(finish(plan, table, w));
-  return plan;
+  found.list.push({ plan, site: sites.slice(0, n), pool: poolOf.slice(0, n) });
+  return finish(plan, table, w);
 }
 
 /** A one-candidate plan for scoring a given (task, site, pool) with no filtering — the same arithmetic as the walk. */

@@ -589,7 +589,8 @@ export class Scheduler {
       if (!fitsShare(share)) continue;
       const staticTotal = weightedStatic(env, c, startS, this.w);
       const total = weightedTotal(env, c, startS, staticTotal, share, this.w);
-      if (best === null || staticTotal < best.staticTotal)
+      // equal totals: the lower pool, whatever the plan's numbering of its candidates
+      if (best === null || staticTotal < best.staticTotal || (staticTotal === best.staticTotal && pool < best.pool))
         best = { cand: c, site, pool, startS, total, staticTotal, share };
     }
     return best;

@@ -205,13 +205,13 @@ export class Walker {
       capacity: new IndexedCapacity(this.capacity, this.capIndex),
       startsS: starts,
     };
-    // a few examples per filter, from the best candidates down (candidates of one site are adjacent)
+    // a few examples per filter, each site once, from the best candidates down (the plan's front is in rank order)
     const shown = new Map<string, number>();
-    let last = -1;
+    const stamp = ++this.stamp;
     for (let c = 0; c < plan.n && samples.length < 2 * SAMPLES_PER_FILTER; c++) {
       const s = plan.site[c]!;
-      if (s === last) continue;
-      last = s;
+      if (this.seen[s] === stamp) continue;
+      this.seen[s] = stamp;
       const filter = this.table.status[s] !== STATUS_UP ? siteHealthFilter : capacityFilter;
       const n = shown.get(filter.name) ?? 0;
       if (n >= SAMPLES_PER_FILTER) continue;

@@ -50,7 +50,10 @@ export interface ClassPlan {
   rtt: Float64Array;
   n: number;
   site: Int32Array;
-  /** GPU pool index per candidate, -1 when the task needs no GPU. Candidates are in (site, pool) order. */
+  /**
+   * GPU pool index per candidate, -1 when the task needs no GPU. Candidates are numbered by rank for
+   * the first ones a walk reaches, then in (site, pool) order (plan.ts, bringBestForward).
+   */
   pool: Int16Array;
   /** IT power of one run at each candidate, kW (the pool's board power counts). */
   itKw: Float64Array;
