@@ -5,10 +5,10 @@
  * The grid profiles are hourly curves, so the intensity is taken as constant
  * within each clock hour (sampled at the hour's midpoint) and a run's mean is
  * an exact integral of that step function, read from prefix sums in O(1).
- * Hours are filled on demand into one dense array per site starting at the
- * first hour asked about (decisions only look forward; an earlier question
- * is answered by summing directly). Without profiles each site's annual
- * averages apply at every hour.
+ * Hours are filled on demand, for every site at once, into hour-major tables
+ * starting at the first hour asked about (decisions only look forward; an
+ * earlier question is answered by summing directly). Without profiles each
+ * site's annual averages apply at every hour.
  */
 import { DomainError } from '../domain/errors.js';
 import type { Site } from '../domain/site.js';
@@ -16,18 +16,17 @@ import type { GridProfileSource } from './world.js';
 
 const HOUR_S = 3600;
 
-interface Series {
-  /** Hour index (since the epoch) of value[0]. */
-  baseH: number;
-  /** Hours filled. */
-  len: number;
-  value: Float64Array;
-  /** prefix[h] = Σ value[0..h), g/kWh·hours. */
-  prefix: Float64Array;
-}
-
 export class CarbonIntensity {
-  private readonly series: (Series | undefined)[];
+  /**
+   * Hour-major tables for every site: value[k·n + site] is the intensity of hour baseH + k, and
+   * prefix[k·n + site] = Σ value of the hours before it (g/kWh·hours). Decisions ask about many sites
+   * at the same hours, so their reads fall in one row rather than one array per site.
+   */
+  private baseH = 0;
+  private len = 0;
+  private value = new Float64Array(0);
+  private prefix = new Float64Array(0);
+  private readonly n: number;
   private readonly constant: Float64Array;
   private readonly minCache = new Map<string, Float64Array>();
 
@@ -35,7 +34,7 @@ export class CarbonIntensity {
     private readonly sites: readonly Site[],
     private readonly grid?: GridProfileSource,
   ) {
-    this.series = sites.map(() => undefined);
+    this.n = sites.length;
     this.constant = Float64Array.from(sites, (s) => s.gridCarbonGPerKwh * (1 - s.greenShare));
   }
 
@@ -47,8 +46,8 @@ export class CarbonIntensity {
   at(site: number, tS: number): number {
     if (!this.grid) return this.constant[site]!;
     const h = Math.floor(tS / HOUR_S);
-    const s = this.ensure(site, h, h + 1);
-    return h >= s.baseH ? s.value[h - s.baseH]! : this.sample(site, h);
+    this.ensure(h, h + 1);
+    return h >= this.baseH ? this.value[(h - this.baseH) * this.n + site]! : this.sample(site, h);
   }
 
   /** Mean intensity over [startS, endS) (endS > startS). */
@@ -56,20 +55,23 @@ export class CarbonIntensity {
     if (!this.grid) return this.constant[site]!;
     const a = startS / HOUR_S;
     const b = endS / HOUR_S;
-    const hit = this.series[site];
     // the usual case: the hours are already filled, read the prefix sums directly
-    if (hit !== undefined && a >= hit.baseH && b <= hit.baseH + hit.len) {
-      const oa = a - hit.baseH;
-      const ob = b - hit.baseH;
+    if (this.len > 0 && a >= this.baseH && b <= this.baseH + this.len) {
+      const n = this.n;
+      const oa = a - this.baseH;
+      const ob = b - this.baseH;
       const ha = Math.floor(oa);
       const hb = Math.floor(ob);
-      const ca = hit.prefix[ha]! + (oa - ha) * hit.value[ha]!;
-      const cb = hb >= hit.len ? hit.prefix[hit.len]! : hit.prefix[hb]! + (ob - hb) * hit.value[hb]!;
+      const ca = this.prefix[ha * n + site]! + (oa - ha) * this.value[ha * n + site]!;
+      const cb =
+        hb >= this.len
+          ? this.prefix[this.len * n + site]!
+          : this.prefix[hb * n + site]! + (ob - hb) * this.value[hb * n + site]!;
       return (cb - ca) / (b - a);
     }
-    const s = this.ensure(site, Math.floor(a), Math.ceil(b));
-    if (a < s.baseH) return this.slowIntegral(site, a, b) / (b - a);
-    return (cumulative(s, b) - cumulative(s, a)) / (b - a);
+    this.ensure(Math.floor(a), Math.ceil(b));
+    if (a < this.baseH) return this.slowIntegral(site, a, b) / (b - a);
+    return (this.cumulative(site, b) - this.cumulative(site, a)) / (b - a);
   }
 
   /** Lowest hourly intensity of every site over the hours touching [fromS, toS) (cached per window). */
@@ -97,32 +99,44 @@ export class CarbonIntensity {
     return out;
   }
 
-  /** Make sure hours [h0, h1) are filled (when h0 is not before the series' start). */
-  private ensure(site: number, h0: number, h1: number): Series {
-    let s = this.series[site];
-    if (!s) {
+  /** Make sure hours [h0, h1) of every site are filled (when h0 is not before the tables' start). */
+  private ensure(h0: number, h1: number): void {
+    const n = this.n;
+    if (this.len === 0 && this.value.length === 0) {
       const cap = Math.max(1024, h1 - h0 + 256);
-      s = { baseH: h0, len: 0, value: new Float64Array(cap), prefix: new Float64Array(cap + 1) };
-      this.series[site] = s;
+      this.baseH = h0;
+      this.value = new Float64Array(cap * n);
+      this.prefix = new Float64Array((cap + 1) * n);
     }
-    const need = h1 - s.baseH;
-    if (need <= s.len) return s;
-    if (need > s.value.length) {
-      const cap = Math.max(need + 256, s.value.length * 2);
-      const value = new Float64Array(cap);
-      value.set(s.value.subarray(0, s.len));
-      const prefix = new Float64Array(cap + 1);
-      prefix.set(s.prefix.subarray(0, s.len + 1));
-      s.value = value;
-      s.prefix = prefix;
+    const need = h1 - this.baseH;
+    if (need <= this.len) return;
+    const rows = this.value.length / n;
+    if (need > rows) {
+      const cap = Math.max(need + 256, rows * 2);
+      const value = new Float64Array(cap * n);
+      value.set(this.value.subarray(0, this.len * n));
+      const prefix = new Float64Array((cap + 1) * n);
+      prefix.set(this.prefix.subarray(0, (this.len + 1) * n));
+      this.value = value;
+      this.prefix = prefix;
     }
-    for (let k = s.len; k < need; k++) {
-      const v = this.sample(site, s.baseH + k);
-      s.value[k] = v;
-      s.prefix[k + 1] = s.prefix[k]! + v;
+    for (let k = this.len; k < need; k++) {
+      for (let site = 0; site < n; site++) {
+        const v = this.sample(site, this.baseH + k);
+        this.value[k * n + site] = v;
+        this.prefix[(k + 1) * n + site] = this.prefix[k * n + site]! + v;
+      }
     }
-    s.len = need;
-    return s;
+    this.len = need;
+  }
+
+  /** ∫ over [baseH, x) hours of a site, baseH ≤ x ≤ baseH + len. */
+  private cumulative(site: number, x: number): number {
+    const n = this.n;
+    const off = x - this.baseH;
+    const h = Math.floor(off);
+    if (h >= this.len) return this.prefix[this.len * n + site]!;
+    return this.prefix[h * n + site]! + (off - h) * this.value[h * n + site]!;
   }
 
   private slowIntegral(site: number, a: number, b: number): number {
@@ -147,12 +161,4 @@ export class CarbonIntensity {
     }
     return g * (1 - green);
   }
-}
-
-/** ∫ over [baseH, x) hours, baseH ≤ x ≤ baseH + len. */
-function cumulative(s: Series, x: number): number {
-  const off = x - s.baseH;
-  const h = Math.floor(off);
-  if (h >= s.len) return s.prefix[s.len]!;
-  return s.prefix[h]! + (off - h) * s.value[h]!;
 }
