@@ -68,40 +68,77 @@ export const OVERRUN_STEP_S = 300;
 
 type Decision = { ok: true; env: TaskEnv; top: Choice[] } | { ok: false; unplaced: Unplaced };
 
+/** Numbers kept per choice in a story: candidate, site, pool, start, total, static total, share. */
+const CHOICE_FIELDS = 7;
+
 /**
  * What a placement's score, runners-up and sentence are built from, when first read: most
- * placements are never looked at, and a held placement then keeps one small record, not three.
+ * placements are never looked at, so a held placement keeps the task, its class plan, the decision
+ * time and its choices as one array of numbers; the task's scoring context is rebuilt when needed.
  */
 class PlacementStory {
   winner: ScoreBreakdown | undefined;
   runners: RunnerUp[] | undefined;
   sentence: string | undefined;
+  private context: TaskEnv | undefined;
+  private readonly top: number[];
 
   constructor(
     private readonly table: SiteTable,
     private readonly profile: Profile,
-    private readonly env: TaskEnv,
-    private readonly top: Choice[],
     private readonly w: Weighting,
-  ) {}
+    private readonly task: Task,
+    private readonly plan: ClassPlan,
+    private readonly nowS: number,
+    choices: readonly Choice[],
+  ) {
+    const top = new Array<number>(choices.length * CHOICE_FIELDS);
+    choices.forEach((c, k) => {
+      const o = k * CHOICE_FIELDS;
+      top[o] = c.cand;
+      top[o + 1] = c.site;
+      top[o + 2] = c.pool;
+      top[o + 3] = c.startS;
+      top[o + 4] = c.total;
+      top[o + 5] = c.staticTotal;
+      top[o + 6] = c.share;
+    });
+    this.top = top;
+  }
+
+  /** The task's scoring context, exactly as at the decision (same task, plan, table and time). */
+  private env(): TaskEnv {
+    if (this.context === undefined) this.context = taskEnv(this.task, this.plan, this.table, this.nowS, this.w);
+    return this.context;
+  }
+
+  private site(k: number): number {
+    return this.top[k * CHOICE_FIELDS + 1]!;
+  }
+
+  private startS(k: number): number {
+    return this.top[k * CHOICE_FIELDS + 3]!;
+  }
+
+  private breakdownOf(k: number): ScoreBreakdown {
+    const t = this.top;
+    const o = k * CHOICE_FIELDS;
+    return breakdown(this.env(), t[o]!, t[o + 3]!, t[o + 6]!, this.w, t[o + 4]!);
+  }
 
   score(): ScoreBreakdown {
-    if (this.winner === undefined) {
-      const c = this.top[0]!;
-      this.winner = breakdown(this.env, c.cand, c.startS, c.share, this.w, c.total);
-    }
+    if (this.winner === undefined) this.winner = this.breakdownOf(0);
     return this.winner;
   }
 
   runnersUp(): RunnerUp[] {
     if (this.runners === undefined) {
       this.runners = [];
-      for (let k = 1; k < this.top.length; k++) {
-        const c = this.top[k]!;
+      for (let k = 1; k < this.top.length / CHOICE_FIELDS; k++) {
         this.runners.push({
-          siteId: this.table.sites[c.site]!.id,
-          startS: c.startS,
-          score: breakdown(this.env, c.cand, c.startS, c.share, this.w, c.total),
+          siteId: this.table.sites[this.site(k)]!.id,
+          startS: this.startS(k),
+          score: this.breakdownOf(k),
         });
       }
     }
@@ -110,17 +147,19 @@ class PlacementStory {
 
   explanation(): string {
     if (this.sentence === undefined) {
-      const r = this.top[1];
+      const hasRunnerUp = this.top.length > CHOICE_FIELDS;
       this.sentence = placedExplanation({
-        site: this.table.sites[this.top[0]!.site]!,
-        startS: this.top[0]!.startS,
-        readyS: this.env.readyS,
+        site: this.table.sites[this.site(0)]!,
+        startS: this.startS(0),
+        readyS: this.env().readyS,
         profile: this.profile.name,
         score: this.score(),
         weights: this.profile.weights,
-        runnerUp: r ? { site: this.table.sites[r.site]!, score: this.runnersUp()[0]!.score } : undefined,
-        eligibleSites: this.env.plan.siteCount,
-        removedByFilter: this.env.plan.removedByFilter,
+        runnerUp: hasRunnerUp
+          ? { site: this.table.sites[this.site(1)]!, score: this.runnersUp()[0]!.score }
+          : undefined,
+        eligibleSites: this.plan.siteCount,
+        removedByFilter: this.plan.removedByFilter,
       });
     }
     return this.sentence;
@@ -714,7 +753,8 @@ export class Scheduler {
       decidedAtS: now,
     };
     // the story is not enumerable: deep equality and spreads see only the placement's fields
-    Object.defineProperty(p, STORY, { value: new PlacementStory(this.table, this.profile, env, top, this.w) });
+    const story = new PlacementStory(this.table, this.profile, this.w, task, env.plan, now, top);
+    Object.defineProperty(p, STORY, { value: story });
     return Object.defineProperties(p, LAZY_FIELDS) as unknown as Placement;
   }
 
