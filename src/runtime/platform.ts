@@ -44,6 +44,7 @@ import {
 } from '../store/index.js';
 import type { Sql, Store } from '../store/sql.js';
 import { Mutex } from './mutex.js';
+import type { SchedulerStats } from './scheduler-metrics.js';
 
 export interface PlatformLogger {
   info(obj: object, msg?: string): void;
@@ -177,6 +178,11 @@ export class Platform {
   /** Output of a task's latest job. */
   logs(taskId: string, opts: { attempt?: number; offset?: number; maxBytes?: number } = {}): Promise<TaskLogs> {
     return this.dispatch.logs(taskId, opts);
+  }
+
+  /** The scheduler's work so far and its queues now (for /metrics). */
+  schedulerStats(): SchedulerStats {
+    return { ...this.scheduler.stats(), ...this.scheduler.counts() };
   }
 
   /** Where the capacity booking of a task ends (for diagnostics and tests); undefined when none is held. */

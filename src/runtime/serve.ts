@@ -15,6 +15,7 @@ import { systemClock } from '../domain/clock.js';
 import { notFound } from '../domain/errors.js';
 import { DEFAULT_DATA_DIR } from '../store/index.js';
 import { Platform, type PlatformOptions } from './platform.js';
+import { registerSchedulerMetrics } from './scheduler-metrics.js';
 
 export interface StartPlatformOptions
   extends Omit<StartServerOptions, 'services' | 'routes' | 'clock' | 'logger'>,
@@ -123,5 +124,6 @@ export async function startPlatform(opts: StartPlatformOptions = {}): Promise<Ru
       return { services: platformServices(base, get), close: () => platform!.stop() };
     },
   });
+  registerSchedulerMetrics(server.app.trust.metrics.registry, () => get().schedulerStats());
   return { ...server, platform: platform!, dataDir };
 }

@@ -404,6 +404,11 @@ export class Scheduler {
     return { ...this.counters, sharedPlans: this.counters.sharedPlans + this.cache.sharedCount };
   }
 
+  /** Tasks waiting in the queues, and placements held (booked, not completed or cancelled). */
+  counts(): { queued: number; held: number } {
+    return { queued: this.queues.size, held: this.held.size };
+  }
+
   /** Placed and unfinished tasks of a tenant. */
   activeCount(tenantId: string): number {
     return this.active.get(tenantId) ?? 0;

@@ -92,6 +92,18 @@ describeStores('live platform', (kind) => {
       );
       assert.equal(usage[0]!.n, 3, 'one usage record per finished job');
       assert.equal((await call(p.url, 'GET', '/tasks/t_nope/logs')).status, 404);
+      // the scheduler's work and queues in /metrics, read from the live scheduler
+      const metrics = await (await fetch(`${p.url}/metrics`)).text();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
+      const stats = p.platform.schedulerStats();
+      assert.ok(value('suanwang_scheduler_walks_total') >= 3, 'at least one walk per task');
+      assert.equal(value('suanwang_scheduler_walks_total'), stats.walks);
+      assert.ok(value('suanwang_scheduler_candidates_visited_total') >= value('suanwang_scheduler_walks_total'));
+      assert.ok(value('suanwang_scheduler_capacity_checks_total') >= 3);
+      assert.ok(value('suanwang_scheduler_task_classes_total') >= 1);
+      assert.equal(value('suanwang_scheduler_queued_tasks'), 0, 'nothing waits');
+      const held = value('suanwang_scheduler_held_placements');
+      assert.ok(held >= 0 && held <= 3, `held ${held}: completions may still be on their way`);
     } finally {
       await p.close();
       await store.close();
