@@ -7,7 +7,8 @@
 import type { Task } from '../domain/task.js';
 import type { ClassPlan } from './plugins/types.js';
 
-function mix(h: number, v: number): number {
+/** One FNV-style step: h and v mixed into 32 bits. */
+export function mix(h: number, v: number): number {
   return Math.imul(h ^ v, 0x01000193);
 }
 

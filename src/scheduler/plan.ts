@@ -13,6 +13,7 @@
 import { DEFAULT_GPU_POWER_W, itPowerKw } from '../domain/energy.js';
 import { invalid } from '../domain/errors.js';
 import type { Task } from '../domain/task.js';
+import { mix } from './class-index.js';
 import { FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.js';
 import { computeShare } from './plugins/price.js';
 import { matchingPools, shapeKey } from './plugins/resource-fit.js';
@@ -131,7 +132,7 @@ export class PlanCache {
    */
   shared(task: Task, origin: OriginInfo, horizonStartS: number, sites: Int32Array, pools: Int16Array, n: number) {
     let h = 0x811c9dc5;
-    for (let c = 0; c < n; c++) h = Math.imul(h ^ (sites[c]! * 64 + pools[c]! + 1), 0x01000193);
+    for (let c = 0; c < n; c++) h = mix(h, sites[c]! * 64 + pools[c]! + 1);
     const key = `${origin.id}|${task.latencySlaMs ?? '-'}|${shapeKey(task.resources)}|${task.dataGb > 0 ? 1 : 0}|${horizonStartS}|${n}|${h >>> 0}`;
     let list = this.cores.get(key);
     if (!list) {
@@ -353,22 +354,16 @@ export function nextInOrder(plan: ClassPlan, pos: number): number {
 }
 
 /** Heap order: (lb, index) ascending — past the front, index order is (site, pool) order. */
+const before = (lb: Float64Array, a: number, b: number): boolean => lb[a]! < lb[b]! || (lb[a] === lb[b] && a < b);
+
 function siftDown(r: Ranking, lb: Float64Array, size: number, i: number): void {
   const h = r.heap;
   for (;;) {
     const l = 2 * i + 1;
     const rr = l + 1;
     let m = i;
-    if (l < size) {
-      const a = h[l]!;
-      const b = h[m]!;
-      if (lb[a]! < lb[b]! || (lb[a] === lb[b] && a < b)) m = l;
-    }
-    if (rr < size) {
-      const a = h[rr]!;
-      const b = h[m]!;
-      if (lb[a]! < lb[b]! || (lb[a] === lb[b] && a < b)) m = rr;
-    }
+    if (l < size && before(lb, h[l]!, h[m]!)) m = l;
+    if (rr < size && before(lb, h[rr]!, h[m]!)) m = rr;
     if (m === i) return;
     const t = h[i]!;
     h[i] = h[m]!;

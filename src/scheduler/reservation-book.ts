@@ -60,7 +60,7 @@ class Timeline {
     let ans = 2;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (this.times[mid]! <= t) {
+      if (times[mid]! <= t) {
         ans = mid;
         lo = mid + 1;
       } else hi = mid - 1;

@@ -169,41 +169,43 @@ class PlacementStory {
 const STORY = Symbol('placement story');
 type StoryPlacement = Placement & { [STORY]: PlacementStory };
 
+/** An enumerable accessor over a placement's story: read builds the value once, write keeps a given one. */
+function lazyField<T>(read: (s: PlacementStory) => T, keep: (s: PlacementStory, v: T) => void): PropertyDescriptor {
+  return {
+    enumerable: true,
+    configurable: true,
+    get(this: StoryPlacement) {
+      return read(this[STORY]);
+    },
+    set(this: StoryPlacement, v: T) {
+      keep(this[STORY], v);
+    },
+  };
+}
+
 /**
  * The lazy fields of a placement as enumerable accessors (JSON, spread and structuredClone see plain
  * values), one set of functions for all placements: no closures per placement.
  */
 const LAZY_FIELDS: PropertyDescriptorMap = {
-  score: {
-    enumerable: true,
-    configurable: true,
-    get(this: StoryPlacement) {
-      return this[STORY].score();
+  score: lazyField<ScoreBreakdown>(
+    (s) => s.score(),
+    (s, v) => {
+      s.winner = v;
     },
-    set(this: StoryPlacement, v: ScoreBreakdown) {
-      this[STORY].winner = v;
+  ),
+  runnersUp: lazyField<RunnerUp[]>(
+    (s) => s.runnersUp(),
+    (s, v) => {
+      s.runners = v;
     },
-  },
-  runnersUp: {
-    enumerable: true,
-    configurable: true,
-    get(this: StoryPlacement) {
-      return this[STORY].runnersUp();
+  ),
+  explanation: lazyField<string>(
+    (s) => s.explanation(),
+    (s, v) => {
+      s.sentence = v;
     },
-    set(this: StoryPlacement, v: RunnerUp[]) {
-      this[STORY].runners = v;
-    },
-  },
-  explanation: {
-    enumerable: true,
-    configurable: true,
-    get(this: StoryPlacement) {
-      return this[STORY].explanation();
-    },
-    set(this: StoryPlacement, v: string) {
-      this[STORY].sentence = v;
-    },
-  },
+  ),
 };
 
 /** How often the capacity view is told to drop the past, simulated seconds. */
