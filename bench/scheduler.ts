@@ -360,7 +360,7 @@ const result: Record<string, unknown> = {
   seed: SEED,
   node: process.version,
   // run through `npm run bench`, the process has the scheduler's young generation (src/runtime/node-flags.ts)
-  nodeFlags: process.execArgv.filter((a) => a.startsWith('--max-')),
+  nodeFlags: process.execArgv.filter((a) => a.startsWith('--max-') || a.startsWith('--no-lazy')),
 };
 if (!only || only === 'decisions') {
   const d = await decisions(Number(args.sites), Number(args.tasks), policy('balanced'));

@@ -6,8 +6,8 @@
  *
  *   npm run bench -- sim-national [--tasks N] [--policy P] [--seed S]
  *
- * which runs it as `suanwang sim` runs (with --max-semi-space-size=64; the JSON
- * lists the flags); `npx tsx bench/sim-national.ts …` runs it on V8's defaults.
+ * which runs it as `suanwang sim` runs (with the scheduler's V8 flags,
+ * src/runtime/node-flags.ts; the JSON lists them); `npx tsx bench/sim-national.ts …` runs it on V8's defaults.
  *
  * Prints one JSON object on stdout; progress on stderr.
  */
@@ -77,6 +77,6 @@ process.stdout.write(
     targets: { seconds: 60, peakRssMb: 2048 },
     withinTargets: Math.min(runS, cpuS) <= 60 && peakRssMb <= 2048,
     node: process.version,
-    nodeFlags: process.execArgv.filter((a) => a.startsWith('--max-')),
+    nodeFlags: process.execArgv.filter((a) => a.startsWith('--max-') || a.startsWith('--no-lazy')),
   })}\n`,
 );

@@ -8,13 +8,15 @@
  * Hours are filled on demand, for every site at once, into hour-major tables
  * starting at the first hour asked about (decisions only look forward; an
  * earlier question is answered by summing directly). Without profiles each
- * site's annual averages apply at every hour.
+ * site's annual averages apply at every hour; profiles that repeat daily are
+ * sampled for one day and copied to the next.
  */
 import { DomainError } from '../domain/errors.js';
 import type { Site } from '../domain/site.js';
 import type { GridProfileSource } from './world.js';
 
 const HOUR_S = 3600;
+const HOURS_PER_DAY = 24;
 
 export class CarbonIntensity {
   /**
@@ -79,20 +81,25 @@ export class CarbonIntensity {
     const key = `${fromS}:${toS}`;
     let out = this.minCache.get(key);
     if (out) return out;
-    out = new Float64Array(this.sites.length);
+    const n = this.n;
+    out = new Float64Array(n);
     const h0 = Math.floor(fromS / HOUR_S);
     const h1 = Math.ceil(toS / HOUR_S);
-    for (let i = 0; i < this.sites.length; i++) {
-      if (!this.grid) {
-        out[i] = this.constant[i]!;
-        continue;
-      }
-      let m = Number.POSITIVE_INFINITY;
+    if (!this.grid) out.set(this.constant);
+    else {
+      out.fill(Number.POSITIVE_INFINITY);
+      this.ensure(h0, h1);
       for (let h = h0; h < h1; h++) {
-        const v = this.at(i, h * HOUR_S);
-        if (v < m) m = v;
+        // hours before the tables' start are sampled directly
+        if (h < this.baseH) for (let i = 0; i < n; i++) out[i] = Math.min(out[i]!, this.sample(i, h));
+        else {
+          const row = (h - this.baseH) * n;
+          for (let i = 0; i < n; i++) {
+            const v = this.value[row + i]!;
+            if (v < out[i]!) out[i] = v;
+          }
+        }
       }
-      out[i] = m;
     }
     if (this.minCache.size > 16) this.minCache.clear();
     this.minCache.set(key, out);
@@ -120,12 +127,14 @@ export class CarbonIntensity {
       this.value = value;
       this.prefix = prefix;
     }
+    const daily = this.grid?.repeatsDaily === true;
     for (let k = this.len; k < need; k++) {
-      for (let site = 0; site < n; site++) {
-        const v = this.sample(site, this.baseH + k);
-        this.value[k * n + site] = v;
-        this.prefix[(k + 1) * n + site] = this.prefix[k * n + site]! + v;
-      }
+      const row = k * n;
+      // the same hour a day before, when the profiles repeat daily and it is in the tables
+      if (daily && k >= HOURS_PER_DAY) this.value.copyWithin(row, row - HOURS_PER_DAY * n, row - HOURS_PER_DAY * n + n);
+      else for (let site = 0; site < n; site++) this.value[row + site] = this.sample(site, this.baseH + k);
+      for (let site = 0; site < n; site++)
+        this.prefix[row + n + site] = this.prefix[row + site]! + this.value[row + site]!;
     }
     this.len = need;
   }

@@ -15,6 +15,11 @@ export interface LatencyModel {
 export interface GridProfileSource {
   carbonGPerKwhAt(siteId: string, atS: number): number;
   greenShareAt(siteId: string, atS: number): number;
+  /**
+   * True when every day repeats the one before (hourly curves of a day): a time and the same time a
+   * day later have the same figures, so the scheduler samples each site 24 times, not once an hour.
+   */
+  readonly repeatsDaily?: boolean;
 }
 
 /** A national hub (国家枢纽节点) as far as placement rules care. */

@@ -199,6 +199,8 @@ function checkCurve(values: unknown, field: string, max: number): Float64Array {
 export class HourlyGridProfiles implements GridProfiles {
   private readonly index = new Map<string, number>();
   private readonly curves: SiteCurves[] = [];
+  /** Figures depend on the hour of day only. */
+  readonly repeatsDaily = true;
 
   constructor(
     sites: readonly GridSite[],
