@@ -14,6 +14,7 @@ import { DEFAULT_GPU_POWER_W, itPowerKw } from '../domain/energy.js';
 import { invalid } from '../domain/errors.js';
 import type { Task } from '../domain/task.js';
 import { mix } from './class-index.js';
+import { f64Column, i16Column, i32Column } from './column-arena.js';
 import { FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.js';
 import { computeShare } from './plugins/price.js';
 import { matchingPools, shapeKey } from './plugins/resource-fit.js';
@@ -156,26 +157,22 @@ export class PlanCache {
 
 function newPlan(task: Task, origin: OriginInfo, table: SiteTable, nowS: number, n: number): ClassPlan {
   const horizonStartS = Math.floor(nowS / PLAN_EPOCH_S) * PLAN_EPOCH_S;
-  // one backing store for the plan's own arrays (eleven small buffers per class were a GC cost)
-  const buf = new ArrayBuffer(5 * 8 * n + 3 * 4 * n + 2 * n);
-  const f64 = (k: number) => new Float64Array(buf, k * 8 * n, n);
-  const i32 = (k: number) => new Int32Array(buf, 5 * 8 * n + k * 4 * n, n);
   return {
     key: classKey(task),
     shape: task,
     origin,
     rtt: table.rttFrom(origin.id),
     n,
-    site: i32(0),
-    pool: new Int16Array(buf, 5 * 8 * n + 3 * 4 * n, n),
-    itKw: f64(0),
+    site: i32Column(n),
+    pool: i16Column(n),
+    itKw: f64Column(n),
     cols: {},
-    lb: f64(1),
-    timedLb: f64(2),
-    timedLbFlat: f64(3),
-    fixedA: f64(4),
+    lb: f64Column(n),
+    timedLb: f64Column(n),
+    timedLbFlat: f64Column(n),
+    fixedA: f64Column(n),
     fixedB: [],
-    ranking: { order: i32(1), sorted: 0, heap: i32(2), heapSize: 0 },
+    ranking: { order: i32Column(n), sorted: 0, heap: i32Column(n), heapSize: 0 },
     removedByFilter: {},
     samples: [],
     siteCount: 0,
@@ -224,6 +221,7 @@ function itKwAt(task: Task, table: SiteTable, site: number, pool: number): numbe
 }
 
 let boundScratch = new Float64Array(0);
+let aliveScratch = new Uint8Array(0);
 
 /** Columns and bounds of every candidate, then the heap the walk draws the order from. */
 function finish(plan: ClassPlan, table: SiteTable, w: Weighting): ClassPlan {
@@ -241,7 +239,7 @@ function finish(plan: ClassPlan, table: SiteTable, w: Weighting): ClassPlan {
     for (let c = 0; c < plan.n; c++) plan.fixedA[c] = plan.fixedA[c]! + wk * a[c]!;
     if (p.affine!.b !== undefined) {
       const b = plan.cols[p.affine!.b]!;
-      const wb = new Float64Array(plan.n);
+      const wb = f64Column(plan.n);
       for (let c = 0; c < plan.n; c++) wb[c] = wk * b[c]!;
       plan.fixedB.push(wb);
     }
@@ -313,24 +311,23 @@ function bringBestForward(plan: ClassPlan): void {
   }
   let q = front;
   for (let c = 0; c < n; c++) if (taken[c] === 0) perm[q++] = c;
-  // every per-candidate array once (a column may stand under two names)
-  const done = new Set<ArrayLike<number>>();
-  const move = (a: Float64Array | Int32Array | Int16Array) => {
-    if (done.has(a)) return;
-    done.add(a);
-    const tmp = a instanceof Float64Array ? f64Scratch : a instanceof Int32Array ? i32Scratch : i16Scratch;
-    for (let i = 0; i < n; i++) tmp[i] = a[perm[i]!]!;
-    a.set(tmp.subarray(0, n));
-  };
-  move(plan.site);
-  move(plan.pool);
-  move(plan.itKw);
-  move(plan.lb);
-  move(plan.timedLb);
-  move(plan.timedLbFlat);
-  move(plan.fixedA);
-  for (const b of plan.fixedB) move(b);
-  for (const col of Object.values(plan.cols)) move(col);
+  // every per-candidate array once (a column may stand under two names), one loop per element type
+  permuteI32(plan.site, perm, n);
+  permuteI16(plan.pool, perm, n);
+  const done: Float64Array[] = [];
+  for (const a of [
+    plan.itKw,
+    plan.lb,
+    plan.timedLb,
+    plan.timedLbFlat,
+    plan.fixedA,
+    ...plan.fixedB,
+    ...Object.values(plan.cols),
+  ]) {
+    if (done.includes(a)) continue;
+    done.push(a);
+    permuteF64(a, perm, n);
+  }
   // the ranking: the front is in order; the rest, renumbered in their old order, form the heap
   const r = plan.ranking;
   for (let p = 0; p < front; p++) r.order[p] = p;
@@ -338,6 +335,24 @@ function bringBestForward(plan: ClassPlan): void {
   r.heapSize = n - front;
   for (let i = 0; i < r.heapSize; i++) r.heap[i] = front + i;
   for (let i = (r.heapSize >> 1) - 1; i >= 0; i--) siftDown(r, plan.lb, r.heapSize, i);
+}
+
+function permuteF64(a: Float64Array, perm: Int32Array, n: number): void {
+  const t = f64Scratch;
+  for (let i = 0; i < n; i++) t[i] = a[perm[i]!]!;
+  for (let i = 0; i < n; i++) a[i] = t[i]!;
+}
+
+function permuteI32(a: Int32Array, perm: Int32Array, n: number): void {
+  const t = i32Scratch;
+  for (let i = 0; i < n; i++) t[i] = a[perm[i]!]!;
+  for (let i = 0; i < n; i++) a[i] = t[i]!;
+}
+
+function permuteI16(a: Int16Array, perm: Int32Array, n: number): void {
+  const t = i16Scratch;
+  for (let i = 0; i < n; i++) t[i] = a[perm[i]!]!;
+  for (let i = 0; i < n; i++) a[i] = t[i]!;
 }
 
 /** The candidate at position pos of the ascending order; positions must be asked in turn (pos ≤ sorted). */
@@ -382,23 +397,36 @@ export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Wei
   const masks = statics.map((f) => cache.mask(f, task, ctx));
   const pools = cache.poolsOf(task);
   const removed = new Int32Array(statics.length);
-  const samples: ClassPlan['samples'] = [];
+  // which sites pass every static filter, and for the others the first filter that removes them:
+  // one tight pass per filter (most sites fail the SLA of an interactive class)
+  if (aliveScratch.length < table.n) aliveScratch = new Uint8Array(table.n);
+  const alive = aliveScratch;
+  alive.fill(1, 0, table.n);
+  const shown: { i: number; k: number }[] = [];
+  for (let k = 0; k < masks.length; k++) {
+    const m = masks[k]!;
+    let count = 0;
+    for (let i = 0; i < table.n; i++) {
+      if (alive[i] === 1 && m[i] === 0) {
+        alive[i] = 0;
+        if (++count <= SAMPLES_PER_FILTER) shown.push({ i, k });
+      }
+    }
+    removed[k] = count;
+  }
+  // examples in site order, as a scan site by site would list them
+  shown.sort((a, b) => a.i - b.i);
+  const samples: ClassPlan['samples'] = shown.map(({ i, k }) => {
+    const f = statics[k]!;
+    const site = table.sites[i]!;
+    return { siteId: site.id, filter: f.name, reason: f.check(task, site, i, ctx) ?? f.describe };
+  });
   const sites = cache.siteScratch;
   const poolOf = cache.poolScratch;
   let n = 0;
   let siteCount = 0;
   for (let i = 0; i < table.n; i++) {
-    let k = 0;
-    while (k < masks.length && masks[k]![i] === 1) k++;
-    if (k < masks.length) {
-      const f = statics[k]!;
-      const count = ++removed[k]!;
-      if (count <= SAMPLES_PER_FILTER) {
-        const site = table.sites[i]!;
-        samples.push({ siteId: site.id, filter: f.name, reason: f.check(task, site, i, ctx) ?? f.describe });
-      }
-      continue;
-    }
+    if (alive[i] === 0) continue;
     siteCount++;
     const ps = pools[i]!;
     for (let j = 0; j < ps.length; j++) {
@@ -423,7 +451,11 @@ export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Wei
   plan.site.set(sites.subarray(0, n));
   plan.pool.set(poolOf.subarray(0, n));
   for (let c = 0; c < n; c++) plan.itKw[c] = itKwAt(task, table, sites[c]!, poolOf[c]!);
-  found.list.push({ plan, site: sites.slice(0, n), pool: poolOf.slice(0, n) });
+  const coreSite = i32Column(n);
+  coreSite.set(plan.site);
+  const corePool = i16Column(n);
+  corePool.set(plan.pool);
+  found.list.push({ plan, site: coreSite, pool: corePool });
   return finish(plan, table, w);
 }
 

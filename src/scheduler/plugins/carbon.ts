@@ -5,6 +5,7 @@
  * The duration cancels out, so the part compares sites and hours, not task sizes.
  */
 import { itPowerKw } from '../../domain/energy.js';
+import { f64Column } from '../column-arena.js';
 import { GPU_REF_POWER_W, INTENSITY_REF_G_PER_KWH, PUE_REF } from '../references.js';
 import type { ScorePlugin } from './types.js';
 
@@ -14,8 +15,8 @@ export const carbonScore: ScorePlugin = {
   timing: 'start',
   prepare(plan, table) {
     const refKw = itPowerKw(plan.shape.resources, GPU_REF_POWER_W);
-    const k = new Float64Array(plan.n);
-    const low = new Float64Array(plan.n);
+    const k = f64Column(plan.n);
+    const low = f64Column(plan.n);
     const minimum = table.intensity.minimums(plan.horizonStartS, plan.horizonEndS);
     for (let c = 0; c < plan.n; c++) {
       const site = plan.site[c]!;

@@ -4,6 +4,8 @@
  * it, not just inside it); without one, 100 ms = 1. The `nearest` policy's
  * only criterion.
  */
+
+import { f64Column } from '../column-arena.js';
 import { LATENCY_REF_MS } from '../references.js';
 import { staticColumn } from './static-column.js';
 import type { ScorePlugin } from './types.js';
@@ -14,7 +16,7 @@ export const latencyScore: ScorePlugin = {
   timing: 'fixed',
   prepare(plan) {
     const ref = plan.shape.latencySlaMs ?? LATENCY_REF_MS;
-    const col = new Float64Array(plan.n);
+    const col = f64Column(plan.n);
     for (let c = 0; c < plan.n; c++) col[c] = Math.min(1, plan.rtt[plan.site[c]!]! / ref);
     plan.cols.latency = col;
   },

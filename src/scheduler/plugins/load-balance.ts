@@ -4,6 +4,8 @@
  * LeastAllocated). The only part that depends on what others booked; its
  * bound is the task's own share of an empty site.
  */
+
+import { f64Column } from '../column-arena.js';
 import type { ScorePlugin } from './types.js';
 
 export const loadBalanceScore: ScorePlugin = {
@@ -12,7 +14,7 @@ export const loadBalanceScore: ScorePlugin = {
   timing: 'capacity',
   prepare(plan, table) {
     const need = plan.shape.resources;
-    const col = new Float64Array(plan.n);
+    const col = f64Column(plan.n);
     for (let c = 0; c < plan.n; c++) {
       const s = plan.site[c]!;
       const pool = plan.pool[c]!;

@@ -7,6 +7,7 @@
 
 import type { Site } from '../../domain/site.js';
 import type { TaskResources } from '../../domain/task.js';
+import { f64Column } from '../column-arena.js';
 import { HOURS_PER_MONTH } from '../references.js';
 import type { ReferencePrices, SiteTable } from '../site-table.js';
 import type { ScorePlugin } from './types.js';
@@ -47,8 +48,8 @@ export const priceScore: ScorePlugin = {
     const need = plan.shape.resources;
     const refRate = referenceRateFenPerHour(need, table.refPrices);
     const refMoved = table.refPrices.fenPerGbMoved;
-    const rc = new Float64Array(plan.n);
-    const rm = new Float64Array(plan.n);
+    const rc = f64Column(plan.n);
+    const rm = f64Column(plan.n);
     const rate = table.computeRates(need);
     for (let c = 0; c < plan.n; c++) {
       const s = plan.site[c]!;
@@ -58,8 +59,8 @@ export const priceScore: ScorePlugin = {
     plan.cols.priceCompute = rc;
     plan.cols.priceMoved = rm;
     // part = moved + share × (compute − moved): the compute/data mix of the task's own reference cost
-    const spread = new Float64Array(plan.n);
-    const low = plan.shape.dataGb > 0 ? new Float64Array(plan.n) : rc;
+    const spread = f64Column(plan.n);
+    const low = plan.shape.dataGb > 0 ? f64Column(plan.n) : rc;
     for (let c = 0; c < plan.n; c++) {
       spread[c] = rc[c]! - rm[c]!;
       // a mix of the two ratios is never below the smaller; without data it is the compute ratio itself

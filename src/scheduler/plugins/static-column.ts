@@ -3,6 +3,8 @@
  * (filled by the plugin's `prepare`): the walk sums it as the affine form's
  * `a`, breakdowns read it per candidate, and it is its own lower bound.
  */
+
+import { f64Column } from '../column-arena.js';
 import type { SiteTable } from '../site-table.js';
 import type { ScorePlugin } from './types.js';
 
@@ -28,7 +30,7 @@ export function noSlaSiteScore(
     describe,
     timing: 'fixed',
     prepare(plan, table) {
-      const col = new Float64Array(plan.n);
+      const col = f64Column(plan.n);
       if (plan.shape.latencySlaMs === null) {
         const v = perSite(table);
         for (let c = 0; c < plan.n; c++) col[c] = v[plan.site[c]!]!;
