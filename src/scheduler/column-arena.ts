@@ -2,7 +2,8 @@
  * Per-candidate columns of class plans, cut from large shared buffers. A plan has a dozen columns;
  * a dozen small ArrayBuffers per task class each gave the garbage collector a backing store to
  * track, and building plans spent 30% of its time collecting. A buffer is freed with the last plan
- * that uses part of it (plans of one epoch are built, and dropped, together).
+ * that uses part of it (plans of one epoch are built, and dropped, together; the one-candidate plans
+ * of `evaluate` take a few hundred bytes each and are not on any decision's path).
  */
 const CHUNK_BYTES = 1 << 20;
 /** Requests above this get a buffer of their own (a chunk is not wasted on one huge plan). */
