@@ -57,7 +57,7 @@ export function demoWorkload(nowS: number): DemoTask[] {
       },
     },
     {
-      shows: 'a nightly backup from 深圳 with a two-day deadline waits for a greener hour',
+      shows: 'a backup from 深圳 with a two-day deadline may wait, up to a day, for a greener hour',
       submission: {
         tenantId: 'shenzhen-media',
         kind: 'backup',
