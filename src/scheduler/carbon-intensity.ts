@@ -57,22 +57,11 @@ export class CarbonIntensity {
     if (!this.grid) return this.constant[site]!;
     const a = startS / HOUR_S;
     const b = endS / HOUR_S;
-    // the usual case: the hours are already filled, read the prefix sums directly
-    if (this.len > 0 && a >= this.baseH && b <= this.baseH + this.len) {
-      const n = this.n;
-      const oa = a - this.baseH;
-      const ob = b - this.baseH;
-      const ha = Math.floor(oa);
-      const hb = Math.floor(ob);
-      const ca = this.prefix[ha * n + site]! + (oa - ha) * this.value[ha * n + site]!;
-      const cb =
-        hb >= this.len
-          ? this.prefix[this.len * n + site]!
-          : this.prefix[hb * n + site]! + (ob - hb) * this.value[hb * n + site]!;
-      return (cb - ca) / (b - a);
+    // fill the hours first unless they are (the usual case); before the tables, sum directly
+    if (!(this.len > 0 && a >= this.baseH && b <= this.baseH + this.len)) {
+      this.ensure(Math.floor(a), Math.ceil(b));
+      if (a < this.baseH) return this.slowIntegral(site, a, b) / (b - a);
     }
-    this.ensure(Math.floor(a), Math.ceil(b));
-    if (a < this.baseH) return this.slowIntegral(site, a, b) / (b - a);
     return (this.cumulative(site, b) - this.cumulative(site, a)) / (b - a);
   }
 
