@@ -93,7 +93,8 @@ class PlacementStory {
     choices: readonly Choice[],
   ) {
     const top = new Array<number>(choices.length * CHOICE_FIELDS);
-    choices.forEach((c, k) => {
+    for (let k = 0; k < choices.length; k++) {
+      const c = choices[k]!;
       const o = k * CHOICE_FIELDS;
       top[o] = c.cand;
       top[o + 1] = c.site;
@@ -102,7 +103,7 @@ class PlacementStory {
       top[o + 4] = c.total;
       top[o + 5] = c.staticTotal;
       top[o + 6] = c.share;
-    });
+    }
     this.top = top;
   }
 
@@ -762,7 +763,11 @@ export class Scheduler {
     // the story is not enumerable: deep equality and spreads see only the placement's fields
     const story = new PlacementStory(this.table, this.profile, this.w, task, env.plan, now, top);
     Object.defineProperty(p, STORY, { value: story });
-    return Object.defineProperties(p, LAZY_FIELDS) as unknown as Placement;
+    // one call per field: Object.defineProperties took twice as long (1 µs a placement, 4% of a decision)
+    Object.defineProperty(p, 'score', LAZY_FIELDS.score!);
+    Object.defineProperty(p, 'runnersUp', LAZY_FIELDS.runnersUp!);
+    Object.defineProperty(p, 'explanation', LAZY_FIELDS.explanation!);
+    return p as unknown as Placement;
   }
 
   // ---- booking ---------------------------------------------------------------------
