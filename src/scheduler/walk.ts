@@ -8,7 +8,7 @@
  */
 import type { Rejection } from '../domain/placement.js';
 import { type CapacityView, fitsShare } from './capacity.js';
-import { fixedSum, timedSum, weightedTotal } from './objective.js';
+import { fixedSum, weightedTotal } from './objective.js';
 import type { Weighting } from './plan.js';
 import { nextInOrder, SAMPLES_PER_FILTER } from './plan.js';
 import { capacityFilter } from './plugins/capacity.js';
@@ -91,6 +91,12 @@ export class Walker {
   /** The timed plugins that only grow with the start, and their weights (fixed per profile). */
   private readonly mono: ScorePlugin[];
   private readonly monoW: Float64Array;
+  /** Per timed plugin: is it the same for every candidate (then read from `perStart`)? */
+  private readonly timedShared: Uint8Array;
+  private readonly monoShared: Uint8Array;
+  /** Weighted parts that are the same for every candidate, per start time: [k·T + j] and [k·M + m]. */
+  private perStart = new Float64Array(64);
+  private perStartMono = new Float64Array(64);
 
   constructor(
     private readonly table: SiteTable,
@@ -104,6 +110,29 @@ export class Walker {
     this.seen = new Int32Array(table.n);
     this.mono = w.timedPlugins.filter((p) => p.monotoneInStart);
     this.monoW = Float64Array.from(w.timedPlugins.flatMap((p, k) => (p.monotoneInStart ? [w.timedWeights[k]!] : [])));
+    this.timedShared = Uint8Array.from(w.timedPlugins, (p) => (p.sameForEveryCandidate ? 1 : 0));
+    this.monoShared = Uint8Array.from(this.mono, (p) => (p.sameForEveryCandidate ? 1 : 0));
+  }
+
+  /**
+   * The weighted parts that do not depend on the candidate, for every start: the same products the
+   * per-candidate sums would form, so totals stay bit for bit those of `timedSum`.
+   */
+  private fillPerStart(env: TaskEnv, starts: readonly number[]): void {
+    const T = this.w.timedPlugins.length;
+    const M = this.mono.length;
+    if (this.perStart.length < starts.length * T) this.perStart = new Float64Array(2 * starts.length * T);
+    if (this.perStartMono.length < starts.length * M) this.perStartMono = new Float64Array(2 * starts.length * M);
+    for (let k = 0; k < starts.length; k++) {
+      const st = starts[k]!;
+      for (let j = 0; j < T; j++) {
+        if (this.timedShared[j] === 1)
+          this.perStart[k * T + j] = this.w.timedWeights[j]! * this.w.timedPlugins[j]!.part(env, 0, st, 0);
+      }
+      for (let m = 0; m < M; m++) {
+        if (this.monoShared[m] === 1) this.perStartMono[k * M + m] = this.monoW[m]! * this.mono[m]!.part(env, 0, st, 0);
+      }
+    }
   }
 
   walk(env: TaskEnv, starts: readonly number[]): WalkResult {
@@ -124,6 +153,15 @@ export class Walker {
     const single = starts.length === 1;
     const mono = this.mono;
     const monoW = this.monoW;
+    const M = mono.length;
+    const timed = this.w.timedPlugins;
+    const timedW = this.w.timedWeights;
+    const T = timed.length;
+    this.fillPerStart(env, starts);
+    const perStart = this.perStart;
+    const perStartMono = this.perStartMono;
+    const timedShared = this.timedShared;
+    const monoShared = this.monoShared;
     for (let pos = 0; pos < plan.n; pos++) {
       const c = nextInOrder(plan, pos);
       const worst = top.length === TOP_K ? top[TOP_K - 1]!.total : Number.POSITIVE_INFINITY;
@@ -153,10 +191,14 @@ export class Walker {
         if (!single) {
           // the parts that only grow with the start, exactly, plus bounds of the rest: past this, later starts only lose
           let low = flat;
-          for (let m = 0; m < mono.length; m++) low += monoW[m]! * mono[m]!.part(env, c, st, 0);
+          for (let m = 0; m < M; m++)
+            low += monoShared[m] === 1 ? perStartMono[k * M + m]! : monoW[m]! * mono[m]!.part(env, c, st, 0);
           if (low > worst + BOUND_SLACK || low > bestTotal + BOUND_SLACK) break;
         }
-        const partial = timedSum(env, c, st, fixed, this.w);
+        // timedSum's sum, in its order, with the candidate-independent products read from perStart
+        let partial = fixed;
+        for (let j = 0; j < T; j++)
+          partial += timedShared[j] === 1 ? perStart[k * T + j]! : timedW[j]! * timed[j]!.part(env, c, st, 0);
         tries++;
         // the dynamic parts only add: a static total above the bar cannot win
         if (partial > worst || partial >= bestTotal) continue;

@@ -10,6 +10,7 @@ export const delayScore: ScorePlugin = {
   describe: 'waiting past the earliest possible start',
   timing: 'start',
   monotoneInStart: true,
+  sameForEveryCandidate: true,
   part(env, _c, startS) {
     return Math.min(1, Math.max(0, startS - env.readyS) / DELAY_REF_S);
   },

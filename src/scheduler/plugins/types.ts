@@ -119,6 +119,11 @@ export interface ScorePlugin {
    * time (delay), so the walk uses it exactly to stop trying later starts.
    */
   monotoneInStart?: boolean;
+  /**
+   * 'start' parts only: the part depends on the start time alone, not on the candidate (delay; part()
+   * must not read c), so a walk computes it once per start time instead of once per candidate.
+   */
+  sameForEveryCandidate?: boolean;
   /** Fill this plugin's static per-candidate columns of a new class plan. */
   prepare?(plan: ClassPlan, table: SiteTable): void;
   /**
