@@ -93,10 +93,10 @@ export class Walker {
   private readonly monoW: Float64Array;
   /** Per timed plugin: is it the same for every candidate (then read from `perStart`)? */
   private readonly timedShared: Uint8Array;
-  private readonly monoShared: Uint8Array;
-  /** Weighted parts that are the same for every candidate, per start time: [k·T + j] and [k·M + m]. */
+  /** Per monotone plugin: its index among the timed ones when it is the same for every candidate, else -1. */
+  private readonly monoSlot: Int32Array;
+  /** Weighted timed parts that are the same for every candidate, per start time: [k·T + j]. */
   private perStart = new Float64Array(64);
-  private perStartMono = new Float64Array(64);
 
   constructor(
     private readonly table: SiteTable,
@@ -111,26 +111,22 @@ export class Walker {
     this.mono = w.timedPlugins.filter((p) => p.monotoneInStart);
     this.monoW = Float64Array.from(w.timedPlugins.flatMap((p, k) => (p.monotoneInStart ? [w.timedWeights[k]!] : [])));
     this.timedShared = Uint8Array.from(w.timedPlugins, (p) => (p.sameForEveryCandidate ? 1 : 0));
-    this.monoShared = Uint8Array.from(this.mono, (p) => (p.sameForEveryCandidate ? 1 : 0));
+    this.monoSlot = Int32Array.from(this.mono, (p) => (p.sameForEveryCandidate ? w.timedPlugins.indexOf(p) : -1));
   }
 
   /**
    * The weighted parts that do not depend on the candidate, for every start: the same products the
-   * per-candidate sums would form, so totals stay bit for bit those of `timedSum`.
+   * per-candidate sums would form (a monotone plugin's weight in monoW is its timed weight), so totals
+   * and bounds stay bit for bit those of `timedSum` and of the per-candidate loop.
    */
   private fillPerStart(env: TaskEnv, starts: readonly number[]): void {
     const T = this.w.timedPlugins.length;
-    const M = this.mono.length;
     if (this.perStart.length < starts.length * T) this.perStart = new Float64Array(2 * starts.length * T);
-    if (this.perStartMono.length < starts.length * M) this.perStartMono = new Float64Array(2 * starts.length * M);
     for (let k = 0; k < starts.length; k++) {
       const st = starts[k]!;
       for (let j = 0; j < T; j++) {
         if (this.timedShared[j] === 1)
           this.perStart[k * T + j] = this.w.timedWeights[j]! * this.w.timedPlugins[j]!.part(env, 0, st, 0);
-      }
-      for (let m = 0; m < M; m++) {
-        if (this.monoShared[m] === 1) this.perStartMono[k * M + m] = this.monoW[m]! * this.mono[m]!.part(env, 0, st, 0);
       }
     }
   }
@@ -159,9 +155,8 @@ export class Walker {
     const T = timed.length;
     this.fillPerStart(env, starts);
     const perStart = this.perStart;
-    const perStartMono = this.perStartMono;
     const timedShared = this.timedShared;
-    const monoShared = this.monoShared;
+    const monoSlot = this.monoSlot;
     for (let pos = 0; pos < plan.n; pos++) {
       const c = nextInOrder(plan, pos);
       const worst = top.length === TOP_K ? top[TOP_K - 1]!.total : Number.POSITIVE_INFINITY;
@@ -191,8 +186,10 @@ export class Walker {
         if (!single) {
           // the parts that only grow with the start, exactly, plus bounds of the rest: past this, later starts only lose
           let low = flat;
-          for (let m = 0; m < M; m++)
-            low += monoShared[m] === 1 ? perStartMono[k * M + m]! : monoW[m]! * mono[m]!.part(env, c, st, 0);
+          for (let m = 0; m < M; m++) {
+            const j = monoSlot[m]!;
+            low += j >= 0 ? perStart[k * T + j]! : monoW[m]! * mono[m]!.part(env, c, st, 0);
+          }
           if (low > worst + BOUND_SLACK || low > bestTotal + BOUND_SLACK) break;
         }
         // timedSum's sum, in its order, with the candidate-independent products read from perStart
