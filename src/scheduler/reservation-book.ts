@@ -275,13 +275,18 @@ class Timeline {
 /** Below this many reservations the book does not sweep ended ones at all. */
 const SWEEP_MIN = 1024;
 
+function validAmount(v: number, field: string): void {
+  if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v)))
+    throw invalid(field, `must be a finite number ≥ 0, got ${v}`);
+}
+
 function validNeed(need: TaskResources): void {
-  for (const k of ['cpuCores', 'memoryGb', 'gpus', 'hpcNodes', 'storageTb'] as const) {
-    const v = need[k];
-    if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) {
-      throw invalid(`resources.${k}`, `must be a finite number ≥ 0, got ${v}`);
-    }
-  }
+  // one named read per field: a loop over the names made each read a keyed lookup, on every booking
+  validAmount(need.cpuCores, 'resources.cpuCores');
+  validAmount(need.memoryGb, 'resources.memoryGb');
+  validAmount(need.gpus, 'resources.gpus');
+  validAmount(need.hpcNodes, 'resources.hpcNodes');
+  validAmount(need.storageTb, 'resources.storageTb');
 }
 
 export class ReservationBook implements CapacityView {

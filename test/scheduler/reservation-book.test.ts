@@ -102,6 +102,24 @@ describe('ReservationBook', () => {
     assert.equal(b.freeOver(0, 0, 100).cpuCores, 30);
   });
 
+  it("keeps the other resources' peaks when a booking starts before every step (cached maxima in step)", () => {
+    const b = book();
+    // H20 (pool 1): 4 over [10, 20), 2 over [25, 30); asking once makes the book keep its suffix maxima
+    b.reserve('x', 0, need({ gpus: 4 }), 1, 10, 20);
+    b.reserve('y', 0, need({ gpus: 2 }), 1, 25, 30);
+    assert.equal(b.peakShare(0, need({ gpus: 1 }), 1, 0, 100), 5 / 4);
+    // CPU work from before the first step to past the second: both its ends are new steps
+    b.reserve('z', 0, need({ cpuCores: 10 }), -1, 5, 22);
+    assert.equal(b.freeOver(0, 5, 40).gpus[1], 0, 'the H20 peak of [10, 20) is still seen from 5');
+    assert.equal(b.freeOver(0, 21, 40).gpus[1], 2);
+    assert.equal(b.freeOver(0, 5, 40).cpuCores, 90);
+    // CPU work wholly before every step
+    b.reserve('w', 0, need({ cpuCores: 5 }), -1, 1, 3);
+    assert.equal(b.freeOver(0, 0, 40).gpus[1], 0, 'the H20 peak is still seen from 0');
+    assert.equal(b.freeOver(0, 0, 40).cpuCores, 90);
+    assert.equal(b.freeOver(0, 2, 4).cpuCores, 95);
+  });
+
   it('agrees with a naive per-second model under random bookings and releases', () => {
     type Op =
       | { kind: 'reserve'; cpu: number; gpu: number; pool: number; s: number; d: number }
