@@ -14,11 +14,18 @@
  *    objective (static parts; unplaced tasks cost the penalty), the optimum
  *    from HiGHS with the policy's weights.
  *
+ *    decisionsPerSecondByPolicy — the same rate for each greedy policy, each
+ *    measured in a process of its own (one policy's type feedback does not
+ *    slow another's code): what a decision costs outside the search shows in
+ *    the single-criterion policies, which visit few candidates.
  * Options: --sites N --tasks N --scale X (part 1; capacity = shipped × X),
+ * --policy NAME (part 1 for one greedy policy only),
  * --batch-tasks N --batch-sites N --batch-scale X (part 2), --gap-tasks N
  * --gap-scale X (part 3), --budget N (override the search budget), --seed N,
  * --only decisions|highs|gap.
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ManualClock } from '../src/domain/clock.js';
 import { Rng } from '../src/domain/rng.js';
@@ -48,6 +55,7 @@ const { values: args } = parseArgs({
     'batch-scale': { type: 'string', default: '0.02' },
     'gap-scale': { type: 'string', default: '0.01' },
     budget: { type: 'string' },
+    policy: { type: 'string' },
   },
 });
 const SEED = Number(args.seed);
@@ -210,7 +218,7 @@ async function decisions(nSites: number, nTasks: number, profile: Profile) {
     at += rng.exp(spanS / nTasks);
     tasks.push(makeTask(rng, `d${i}`, at, { flexible: true }));
   }
-  log(`decisions: ${nTasks} tasks on ${nSites} sites, search budget ${profile.searchBudget}`);
+  log(`decisions: ${profile.name}, ${nTasks} tasks on ${nSites} sites, search budget ${profile.searchBudget}`);
   // warm the JIT on a separate scheduler so the measured run starts cold on caches but not on code: with
   // tasks made as the measured ones are (a copy with other fields is another hidden class to V8, and the
   // first measured tasks of each shape would throw away the optimised code), flexible ones included
@@ -365,11 +373,37 @@ const result: Record<string, unknown> = {
   // run through `npm run bench`, the process has the scheduler's young generation (src/runtime/node-flags.ts)
   nodeFlags: process.execArgv.filter((a) => a.startsWith('--max-') || a.startsWith('--no-lazy')),
 };
+const GREEDY = ['balanced', 'nearest', 'cheapest', 'greenest'] as const;
+type Greedy = (typeof GREEDY)[number];
+
+/** Part 1 for one policy in a new process with this one's flags; its decisions per CPU second. */
+function decisionsElsewhere(name: Greedy): number {
+  const passOn = ['sites', 'tasks', 'scale', 'seed', 'budget'] as const;
+  const argv = passOn.flatMap((k) => (args[k] === undefined ? [] : [`--${k}`, String(args[k])]));
+  const out = execFileSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--only', 'decisions', '--policy', name, ...argv],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 },
+  );
+  return (JSON.parse(out.trim().split('\n').pop()!) as { decisionsPerSecond: number }).decisionsPerSecond;
+}
+
+if (args.policy !== undefined && !(GREEDY as readonly string[]).includes(args.policy)) {
+  process.stderr.write(`--policy must be one of ${GREEDY.join(', ')}, got '${args.policy}'\n`);
+  process.exit(2);
+}
 if (!only || only === 'decisions') {
-  const d = await decisions(Number(args.sites), Number(args.tasks), policy('balanced'));
+  const name = (args.policy ?? 'balanced') as Greedy;
+  const d = await decisions(Number(args.sites), Number(args.tasks), policy(name));
+  result.policy = name;
   result.decisionsPerSecond = d.decisionsPerSecond;
   result.decisions = d;
-  if (args.budget === undefined) {
+  if (args.policy === undefined) {
+    const by: Record<string, number> = { balanced: d.decisionsPerSecond };
+    for (const other of GREEDY) if (other !== 'balanced') by[other] = decisionsElsewhere(other);
+    result.decisionsPerSecondByPolicy = by;
+  }
+  if (args.budget === undefined && args.policy === undefined) {
     const e = await decisions(Number(args.sites), Number(args.tasks), {
       ...policy('balanced'),
       searchBudget: Number.POSITIVE_INFINITY,
