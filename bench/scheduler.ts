@@ -7,17 +7,17 @@
  *    on one core, with the national fibre network and hourly grid profiles:
  *    with the profile's search budget, and with the exact walk.
  *    Rates are per CPU second of this process (the machine may be shared);
- *    per wall second is reported too.
+ *    per wall second is reported too. decisionsPerSecondByPolicy: the same
+ *    rate for each greedy policy, each measured in a process of its own (one
+ *    policy's type feedback would slow another's code); the single-criterion
+ *    policies visit few candidates, so theirs shows what a decision costs
+ *    outside its search.
  * 2. highsBatchSeconds — one `optimal` cycle of 10,000 tasks on 100 sites.
  * 3. gapToOptimal — for each greedy policy, on a fixed seeded batch of 2,000
  *    tasks on 100 sites: (greedy − optimum) / optimum of that policy's own
  *    objective (static parts; unplaced tasks cost the penalty), the optimum
  *    from HiGHS with the policy's weights.
  *
- *    decisionsPerSecondByPolicy — the same rate for each greedy policy, each
- *    measured in a process of its own (one policy's type feedback does not
- *    slow another's code): what a decision costs outside the search shows in
- *    the single-criterion policies, which visit few candidates.
  * Options: --sites N --tasks N --scale X (part 1; capacity = shipped × X),
  * --policy NAME (part 1 for one greedy policy only),
  * --batch-tasks N --batch-sites N --batch-scale X (part 2), --gap-tasks N
