@@ -8,33 +8,63 @@ import type { Rejection, ScoreBreakdown } from '../domain/placement.js';
 import type { Site } from '../domain/site.js';
 import { formatDuration, formatTime } from './time-format.js';
 
-function carbon(g: number): string {
-  return g >= 1000 ? `${(g / 1000).toFixed(g >= 100_000 ? 0 : 1)} kg CO2` : `${g.toFixed(0)} g CO2`;
+/** Extra decimals at most that a pair of figures may get to show which is the smaller. */
+const MORE_DIGITS = 3;
+
+/**
+ * Two figures as `show(x, decimals)` writes them, with the fewest decimals (from each one's own) at which
+ * they differ: "4 g vs 4 g" says nothing about why one site won, "3.6 g vs 3.8 g" does.
+ */
+function apart(a: number, b: number, show: (x: number, extra: number) => string): [string, string] {
+  for (let extra = 0; ; extra++) {
+    const x = show(a, extra);
+    const y = show(b, extra);
+    if (x !== y || extra >= MORE_DIGITS) return [x, y];
+  }
+}
+
+function carbon(g: number, extra: number): string {
+  return g >= 1000 ? `${(g / 1000).toFixed((g >= 100_000 ? 0 : 1) + extra)} kg CO2` : `${g.toFixed(extra)} g CO2`;
+}
+
+const rtt = (ms: number, extra: number) => `${ms.toFixed(1 + extra)} ms`;
+const score = (total: number, extra: number) => total.toFixed(3 + extra);
+const inUse = (share: number, extra: number) => `${(share * 100).toFixed(extra)}%`;
+
+/** "less carbon (3.6 g CO2 vs 3.8 g CO2)": the figures of both sites, told apart. */
+function versus(
+  what: string,
+  a: number,
+  b: number,
+  show: (x: number, extra: number) => string,
+  before = '',
+  after = '',
+): string {
+  const [x, y] = apart(a, b, show);
+  return `${what} (${before}${x} vs ${y}${after})`;
 }
 
 /** How to say that the winner is better than the runner-up on one part. */
 function advantage(part: string, best: ScoreBreakdown, other: ScoreBreakdown): string {
   switch (part) {
     case 'carbon':
-      return `less carbon (${carbon(best.carbonG)} vs ${carbon(other.carbonG)})`;
+      return versus('less carbon', best.carbonG, other.carbonG, carbon);
     case 'price':
       return `cheaper (${formatFen(best.costFen)} vs ${formatFen(other.costFen)})`;
     case 'latency':
-      return `nearer (RTT ${best.latencyMs.toFixed(1)} ms vs ${other.latencyMs.toFixed(1)} ms)`;
+      return versus('nearer', best.latencyMs, other.latencyMs, rtt, 'RTT ');
     case 'eastWest':
       return 'in the west (东数西算)';
     case 'nearScarcity':
       return 'leaves scarce near capacity to interactive work';
     case 'loadBalance':
-      return `less loaded (${pct(best.parts.loadBalance)} vs ${pct(other.parts.loadBalance)} in use)`;
+      return versus('less loaded', best.parts.loadBalance ?? 0, other.parts.loadBalance ?? 0, inUse, '', ' in use');
     case 'delay':
       return 'starts sooner';
     default:
       return `better ${part}`;
   }
 }
-
-const pct = (x: number | undefined) => `${Math.round((x ?? 0) * 100)}%`;
 
 export function removalsText(removedByFilter: Record<string, number>): string {
   const parts = Object.entries(removedByFilter)
@@ -73,11 +103,12 @@ export function placedExplanation(s: PlacedStory): string {
       .sort((a, b) => b.gain - a.gain || (a.k < b.k ? -1 : 1))
       .slice(0, 2)
       .map((g) => advantage(g.k, s.score, r.score));
-    const vs = `${r.site.nameZh} (${r.site.id}, ${r.score.total.toFixed(3)})`;
+    const [mine, theirs] = apart(s.score.total, r.score.total, score);
+    const vs = `${r.site.nameZh} (${r.site.id}, ${theirs})`;
     why =
       gains.length > 0
-        ? `best of ${s.eligibleSites} eligible sites on '${s.profile}' (score ${s.score.total.toFixed(3)} vs ${vs}): ${gains.join(', ')}`
-        : `best of ${s.eligibleSites} eligible sites on '${s.profile}' (score ${s.score.total.toFixed(3)}, tied with ${vs}; lower site order wins)`;
+        ? `best of ${s.eligibleSites} eligible sites on '${s.profile}' (score ${mine} vs ${vs}): ${gains.join(', ')}`
+        : `best of ${s.eligibleSites} eligible sites on '${s.profile}' (score ${mine}, tied with ${vs}; lower site order wins)`;
   }
   if (wait > 0 && s.score.parts.carbon !== undefined) why += '; the later start runs on greener power';
   const removed = removalsText(s.removedByFilter);
