@@ -12,6 +12,7 @@ import { DomainError, invalid, notFound } from '../domain/errors.js';
 import type { Site } from '../domain/site.js';
 import type { TaskResources } from '../domain/task.js';
 import { type CapacityView, FIT_TOLERANCE, type FreeCapacity, fitsShare, type Reservation } from './capacity.js';
+import { nonNegative } from './validate-task.js';
 
 /** Resource rows: fixed dimensions first, then one per GPU pool. */
 const CPU = 0;
@@ -275,18 +276,13 @@ class Timeline {
 /** Below this many reservations the book does not sweep ended ones at all. */
 const SWEEP_MIN = 1024;
 
-function validAmount(v: number, field: string): void {
-  if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v)))
-    throw invalid(field, `must be a finite number ≥ 0, got ${v}`);
-}
-
 function validNeed(need: TaskResources): void {
   // one named read per field: a loop over the names made each read a keyed lookup, on every booking
-  validAmount(need.cpuCores, 'resources.cpuCores');
-  validAmount(need.memoryGb, 'resources.memoryGb');
-  validAmount(need.gpus, 'resources.gpus');
-  validAmount(need.hpcNodes, 'resources.hpcNodes');
-  validAmount(need.storageTb, 'resources.storageTb');
+  nonNegative(need.cpuCores, 'resources.cpuCores');
+  nonNegative(need.memoryGb, 'resources.memoryGb');
+  nonNegative(need.gpus, 'resources.gpus');
+  nonNegative(need.hpcNodes, 'resources.hpcNodes');
+  nonNegative(need.storageTb, 'resources.storageTb');
 }
 
 export class ReservationBook implements CapacityView {

@@ -11,7 +11,8 @@ const DATA_CLASSES: readonly DataClass[] = ['core', 'important', 'general'];
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-function nonNegative(v: unknown, field: string): void {
+/** A finite number ≥ 0, or an error naming the field (also the reservation book's check of a booking). */
+export function nonNegative(v: unknown, field: string): void {
   if (!(finite(v) && v >= 0)) throw invalid(field, `must be a finite number ≥ 0, got ${String(v)}`);
 }
 
