@@ -26,42 +26,44 @@ const DIFFERENT = 0;
 const EXACTLY = 1;
 const ROUGHLY = 2;
 
+/**
+ * One site's steps in one buffer, a row after the other: row r is `S = 1 + 2D` numbers at r·S —
+ * its start time, its usage of each resource (until the next row's time), and the highest usage of
+ * each resource in rows r..n-1 (the suffix maxima). A capacity question reads one row's time, usage
+ * and maxima from neighbouring memory, and moving rows moves all three at once: one buffer per site
+ * (three, as separate arrays, cost a walk about twice the cache misses).
+ */
 class Timeline {
-  times: Float64Array;
-  rows: Float64Array;
+  buf: Float64Array;
   n = 0;
+  /** Numbers per row. */
+  readonly S: number;
   /** The book's forget time this timeline was last pruned to (pruning is lazy, on next use). */
   prunedTo = Number.NEGATIVE_INFINITY;
-  /**
-   * suf[r*D + d] = highest usage of d in rows r..n-1 (rebuilt lazily after a change): a question
-   * whose interval runs past the last row, or whose first row is the highest from there on —
-   * the usual case, as running work only ends — is answered without a scan.
-   */
-  private suf = new Float64Array(0);
-  private sufValid = false;
 
   constructor(
     readonly dims: number,
     readonly cap: Float64Array,
   ) {
-    this.times = new Float64Array(8);
-    this.rows = new Float64Array(8 * dims);
+    this.S = 1 + 2 * dims;
+    this.buf = new Float64Array(8 * this.S);
   }
 
   /** Index of the last row starting at or before t, or -1. */
   rowAt(t: number): number {
     // most questions start now, and rows before the forget time are gone: look at the first rows first
-    const times = this.times;
+    const buf = this.buf;
+    const S = this.S;
     const n = this.n;
-    if (n === 0 || times[0]! > t) return -1;
-    if (n === 1 || times[1]! > t) return 0;
-    if (n === 2 || times[2]! > t) return 1;
+    if (n === 0 || buf[0]! > t) return -1;
+    if (n === 1 || buf[S]! > t) return 0;
+    if (n === 2 || buf[2 * S]! > t) return 1;
     let lo = 2;
     let hi = n - 1;
     let ans = 2;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (times[mid]! <= t) {
+      if (buf[mid * S]! <= t) {
         ans = mid;
         lo = mid + 1;
       } else hi = mid - 1;
@@ -70,37 +72,29 @@ class Timeline {
   }
 
   private grow(): void {
-    const times = new Float64Array(this.times.length * 2);
-    times.set(this.times);
-    const rows = new Float64Array(this.rows.length * 2);
-    rows.set(this.rows);
-    this.times = times;
-    this.rows = rows;
-    if (this.sufValid) {
-      const suf = new Float64Array(rows.length);
-      suf.set(this.suf.subarray(0, this.n * this.dims));
-      this.suf = suf;
-    }
+    const buf = new Float64Array(this.buf.length * 2);
+    buf.set(this.buf);
+    this.buf = buf;
   }
 
   /** Make sure a row starts exactly at t; returns its index. */
   private split(t: number): number {
     const at = this.rowAt(t);
-    if (at >= 0 && this.times[at] === t) return at;
-    if (this.n === this.times.length) this.grow();
+    const S = this.S;
+    if (at >= 0 && this.buf[at * S] === t) return at;
+    if ((this.n + 1) * S > this.buf.length) this.grow();
+    const buf = this.buf;
     const D = this.dims;
     const ins = at + 1;
-    this.times.copyWithin(ins + 1, ins, this.n);
-    this.rows.copyWithin((ins + 1) * D, ins * D, this.n * D);
-    this.times[ins] = t;
-    if (at >= 0) this.rows.copyWithin(ins * D, at * D, at * D + D);
-    else this.rows.fill(0, ins * D, ins * D + D);
-    if (this.sufValid) {
-      // a copy of row `at` has the suffix max of `at`; a zero row before everything that of the row after it
-      this.suf.copyWithin((ins + 1) * D, ins * D, this.n * D);
-      if (at >= 0) this.suf.copyWithin(ins * D, at * D, at * D + D);
-      else if (this.n > 0) this.suf.copyWithin(0, D, 2 * D);
-      else this.suf.fill(0, 0, D);
+    buf.copyWithin((ins + 1) * S, ins * S, this.n * S);
+    buf[ins * S] = t;
+    // a copy of row `at` has its usage and its suffix maxima; a zero row before everything has the
+    // maxima of the row after it
+    if (at >= 0) buf.copyWithin(ins * S + 1, at * S + 1, at * S + S);
+    else {
+      buf.fill(0, 1, 1 + D);
+      if (this.n > 0) buf.copyWithin(1 + D, S + 1 + D, 2 * S);
+      else buf.fill(0, 1 + D, S);
     }
     this.n++;
     return ins;
@@ -109,10 +103,12 @@ class Timeline {
   /** Does row i hold the usage of the row before it: DIFFERENT, EXACTLY, or within rounding noise (ROUGHLY)? */
   private likePrevious(i: number): number {
     const D = this.dims;
+    const S = this.S;
+    const buf = this.buf;
     let how = EXACTLY;
     for (let d = 0; d < D; d++) {
-      const prev = i > 0 ? this.rows[(i - 1) * D + d]! : 0;
-      const v = this.rows[i * D + d]!;
+      const prev = i > 0 ? buf[(i - 1) * S + 1 + d]! : 0;
+      const v = buf[i * S + 1 + d]!;
       if (v === prev) continue;
       if (Math.abs(v - prev) > FIT_TOLERANCE) return DIFFERENT;
       how = ROUGHLY;
@@ -122,10 +118,8 @@ class Timeline {
 
   /** Drop row i; the suffix maxima of rows after it stay valid (those before are the caller's to redo). */
   private remove(i: number): void {
-    const D = this.dims;
-    this.times.copyWithin(i, i + 1, this.n);
-    this.rows.copyWithin(i * D, (i + 1) * D, this.n * D);
-    if (this.sufValid) this.suf.copyWithin(i * D, (i + 1) * D, this.n * D);
+    const S = this.S;
+    this.buf.copyWithin(i * S, (i + 1) * S, this.n * S);
     this.n--;
   }
 
@@ -133,13 +127,15 @@ class Timeline {
   add(s: number, e: number, dims: Int32Array, amounts: Float64Array, nd: number, sign: number): void {
     const i = this.split(s);
     const j = this.split(e);
-    const D = this.dims;
+    const S = this.S;
+    const buf = this.buf;
     for (let r = i; r < j; r++) {
+      const base = r * S + 1;
       for (let k = 0; k < nd; k++) {
-        const at = r * D + dims[k]!;
-        const v = this.rows[at]! + sign * amounts[k]!;
+        const at = base + dims[k]!;
+        const v = buf[at]! + sign * amounts[k]!;
         // releases may leave -1e-15 behind; usage is never negative
-        this.rows[at] = v < 0 && v > -FIT_TOLERANCE ? 0 : v;
+        buf[at] = v < 0 && v > -FIT_TOLERANCE ? 0 : v;
       }
     }
     // merge the boundaries that became redundant (the later one first: indices shift)
@@ -159,52 +155,37 @@ class Timeline {
     }
     // rows from `end` on are unchanged, and so are their suffix maxima: redo the ones before — only in
     // the resources this booking touched, unless a rough merge moved some other resource's maxima a little
-    if (this.sufValid) this.suffixBefore(Math.min(end, this.n), i, roughMerge ? 0 : nd, dims);
+    this.suffixBefore(Math.min(end, this.n), i, roughMerge ? 0 : nd, dims);
   }
 
   /**
-   * Recompute suf for rows end-1 down to 0, from rows and suf[end], in the first `count` resources
-   * of `only` (count 0: all). Rows below `unchangedBelow` kept their usage: once one of them keeps its suffix
-   * maxima, so do all before it (exact stop).
+   * Recompute the suffix maxima of rows end-1 down to 0, from their usage and row `end`'s maxima, in
+   * the first `count` resources of `only` (count 0: all). Rows below `unchangedBelow` kept their usage:
+   * once one of them keeps its suffix maxima, so do all before it (exact stop).
    */
   private suffixBefore(end: number, unchangedBelow: number, count: number, only: Int32Array): void {
     const D = this.dims;
-    const suf = this.suf;
-    const rows = this.rows;
+    const S = this.S;
+    const buf = this.buf;
     const n = this.n;
     const all = count === 0;
     const nd = all ? D : count;
     for (let r = end - 1; r >= 0; r--) {
       let changed = false;
-      const base = r * D;
+      const use = r * S + 1;
+      const suf = use + D;
       for (let k = 0; k < nd; k++) {
         const d = all ? k : only[k]!;
-        const v = rows[base + d]!;
-        const after = r + 1 < n ? suf[base + D + d]! : 0;
+        const v = buf[use + d]!;
+        const after = r + 1 < n ? buf[suf + S + d]! : 0;
         const m = Math.max(v, after);
-        if (suf[base + d] !== m) {
-          suf[base + d] = m;
+        if (buf[suf + d] !== m) {
+          buf[suf + d] = m;
           changed = true;
         }
       }
       if (!changed && r < unchangedBelow) return;
     }
-  }
-
-  private buildSuffix(): void {
-    const D = this.dims;
-    // as long as the rows: split and remove then keep it in step without reallocating
-    if (this.suf.length < this.rows.length) this.suf = new Float64Array(this.rows.length);
-    const suf = this.suf;
-    const rows = this.rows;
-    for (let r = this.n - 1; r >= 0; r--) {
-      for (let d = 0; d < D; d++) {
-        const v = rows[r * D + d]!;
-        const after = r + 1 < this.n ? suf[(r + 1) * D + d]! : 0;
-        suf[r * D + d] = Math.max(v, after);
-      }
-    }
-    this.sufValid = true;
   }
 
   /**
@@ -213,45 +194,43 @@ class Timeline {
    */
   peaks(first: number, e: number, dims: Int32Array, nd: number, out: Float64Array): void {
     const n = this.n;
-    if (n === 0 || (first < 0 && this.times[0]! >= e)) {
+    const buf = this.buf;
+    const S = this.S;
+    if (n === 0 || (first < 0 && buf[0]! >= e)) {
       for (let k = 0; k < nd; k++) out[k] = 0;
       return;
     }
-    if (!this.sufValid) this.buildSuffix();
     const D = this.dims;
-    const rows = this.rows;
-    const from = Math.max(first, 0) * D;
-    const pastEnd = e > this.times[n - 1]!;
-    const times = this.times;
-    const suf = this.suf;
+    const from = Math.max(first, 0) * S + 1;
+    const pastEnd = e > buf[(n - 1) * S]!;
     // the first row starting at or after e (found when a resource needs it)
     let last = -1;
     for (let k = 0; k < nd; k++) {
       const d = dims[k]!;
-      const rest = suf[from + d]!;
-      let best = first >= 0 ? rows[first * D + d]! : 0;
+      const rest = buf[from + D + d]!;
+      let best = first >= 0 ? buf[from + d]! : 0;
       if (pastEnd || (first >= 0 && rest === best)) {
         out[k] = rest;
         continue;
       }
       if (last < 0) {
         let lo = first + 1;
-        let hi = n - 1; // times[n-1] ≥ e: not past the end
+        let hi = n - 1; // row n-1 starts at or after e: not past the end
         while (lo < hi) {
           const mid = (lo + hi) >> 1;
-          if (times[mid]! < e) lo = mid + 1;
+          if (buf[mid * S]! < e) lo = mid + 1;
           else hi = mid;
         }
         last = lo;
       }
       // the highest from `first` on is reached before e when it beats everything from e on
-      if (suf[last * D + d]! < rest) {
+      if (buf[last * S + 1 + D + d]! < rest) {
         out[k] = rest;
         continue;
       }
       // one tight loop per resource: quicker than one loop over rows testing each resource
       for (let r = first + 1; r < last; r++) {
-        const v = rows[r * D + d]!;
+        const v = buf[r * S + 1 + d]!;
         if (v > best) best = v;
       }
       out[k] = best;
@@ -261,14 +240,12 @@ class Timeline {
   /** Drop rows that ended before t (the row covering t stays). */
   forgetBefore(t: number): void {
     // the usual case, no row ended yet: no search
-    if (this.n < 2 || this.times[1]! > t) return;
+    if (this.n < 2 || this.buf[this.S]! > t) return;
     const at = this.rowAt(t);
     if (at <= 0) return;
-    const D = this.dims;
-    this.times.copyWithin(0, at, this.n);
-    this.rows.copyWithin(0, at * D, this.n * D);
+    const S = this.S;
     // a suffix maximum does not look back: the kept rows keep theirs
-    if (this.sufValid) this.suf.copyWithin(0, at * D, this.n * D);
+    this.buf.copyWithin(0, at * S, this.n * S);
     this.n -= at;
   }
 }
