@@ -7,8 +7,9 @@
  *    on one core, with the national fibre network and hourly grid profiles:
  *    with the profile's search budget, and with the exact walk.
  *    Rates are per CPU second of this process (the machine may be shared);
- *    per wall second is reported too. The JIT is warmed on a scheduler of its own,
- *    and the measured run starts on a collected heap (its own collections count). decisionsPerSecondByPolicy: the same
+ *    per wall second is reported too. The JIT is warmed on a scheduler of its
+ *    own, and the measured run starts on a collected heap (its own collections
+ *    count). decisionsPerSecondByPolicy: the same
  *    rate for each greedy policy, each measured in a process of its own (one
  *    policy's type feedback would slow another's code); the single-criterion
  *    policies visit few candidates, so theirs shows what a decision costs
