@@ -172,7 +172,7 @@ function newPlan(task: Task, origin: OriginInfo, table: SiteTable, nowS: number,
     timedLbFlat: f64Column(n),
     fixedA: f64Column(n),
     fixedB: [],
-    ranking: { order: i32Column(n), sorted: 0, heap: i32Column(n), heapSize: 0 },
+    ranking: { order: i32Column(n), sorted: 0, heap: i32Column(n), heapSize: 0, front: 0 },
     removedByFilter: {},
     samples: [],
     siteCount: 0,
@@ -332,6 +332,7 @@ function bringBestForward(plan: ClassPlan): void {
   const r = plan.ranking;
   for (let p = 0; p < front; p++) r.order[p] = p;
   r.sorted = front;
+  r.front = front;
   r.heapSize = n - front;
   for (let i = 0; i < r.heapSize; i++) r.heap[i] = front + i;
   for (let i = (r.heapSize >> 1) - 1; i >= 0; i--) siftDown(r, plan.lb, r.heapSize, i);

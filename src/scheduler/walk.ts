@@ -157,8 +157,10 @@ export class Walker {
     const perStart = this.perStart;
     const timedShared = this.timedShared;
     const monoSlot = this.monoSlot;
+    // the front is numbered in rank order: its positions are its candidates (no read of the ranking)
+    const front = plan.ranking.front;
     for (let pos = 0; pos < plan.n; pos++) {
-      const c = nextInOrder(plan, pos);
+      const c = pos < front ? pos : nextInOrder(plan, pos);
       const worst = top.length === TOP_K ? top[TOP_K - 1]!.total : Number.POSITIVE_INFINITY;
       if (prune && plan.lb[c]! > worst + BOUND_SLACK) break;
       if (visited >= this.budget && top.length > 0) break;

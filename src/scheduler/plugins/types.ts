@@ -89,6 +89,8 @@ export interface Ranking {
   sorted: number;
   heap: Int32Array;
   heapSize: number;
+  /** Positions below this hold their own number (order[p] = p): the best candidates, renumbered to the front. */
+  front: number;
 }
 
 /** What a score plugin sees for one task. */
