@@ -16,7 +16,7 @@ const loadHighs = (highsPackage.default ?? highsPackage) as typeof highsPackage.
 let runtime: Promise<Highs> | undefined;
 
 /** Above this, drop the runtime after use so its memory goes back to the process. */
-const KEEP_MEMORY_BYTES = 512 * 1024 * 1024;
+export const KEEP_MEMORY_BYTES = 512 * 1024 * 1024;
 
 export function getHighs(): Promise<Highs> {
   if (runtime) return runtime;

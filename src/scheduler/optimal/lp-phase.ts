@@ -24,7 +24,7 @@ export function relaxAndPrice(highs: Highs, s: SolveState, deadlineS: number): v
   try {
     model.options.set({ output_flag: false });
     for (;;) {
-      const { status: modelStatus } = runTimed(highs, model, deadlineS, false);
+      const modelStatus = runTimed(model, deadlineS);
       s.modelCols = layout.taskRows + s.columns.length;
       s.modelRows = layout.numRows;
       if (modelStatus !== OPTIMAL) {

@@ -97,7 +97,7 @@ async function solveWithin(
         // big batches need most of the time for the LP; small ones leave it to the MIP anyway
         if (o.pricingRounds > 0) relaxAndPrice(highs, s, nowS() + LP_SHARE_BEFORE_MIP * (deadlineS - nowS()));
         // a MIP handed a sliver of time only runs presolve, and overruns doing it
-        if (deadlineS - nowS() >= MIN_MIP_SHARE * o.timeLimitS) solveMip(highs, s, deadlineS);
+        if (deadlineS - nowS() >= MIN_MIP_SHARE * o.timeLimitS) await solveMip(s, deadlineS);
         else {
           s.status = 'time-limit';
           s.messages.push('no time left for the MIP');
