@@ -2,8 +2,7 @@
  * Runs a MIP in a worker thread (mip-worker.mjs) and keeps the caller's
  * deadline: if HiGHS has not stopped by itself shortly after it, the thread is
  * terminated and the answer is what it had reported by then. The caller's event
- * loop stays free meanwhile, so a server keeps answering during an `optimal`
- * cycle.
+ * loop is free while the MIP runs (the LP phase before it is not).
  *
  * One idle thread is kept (its HiGHS loaded) for the next MIP, unless its heap
  * grew large; a thread that was terminated, failed or aborted is dropped.
