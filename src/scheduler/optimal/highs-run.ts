@@ -17,6 +17,13 @@ export const LIMIT_STATUSES = new Set([11, 12, 13, 14, 16, 17]);
 export const nowS = (): number => performance.now() / 1000;
 
 /**
+ * Let the caller's event loop run between the solver's steps (each an LP solve, a
+ * greedy pass or a polish of up to a few hundred ms on 10,000 tasks): a server
+ * answers requests during an `optimal` cycle. The MIP runs in a thread of its own.
+ */
+export const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
  * Run an LP to the wall-clock deadline. HiGHS's time_limit is cumulative per
  * model, so its clocks are zeroed first. The simplex checks its clock often
  * enough; the MIP, whose steps can run long past it, runs in a thread the

@@ -6,7 +6,7 @@
  */
 import type { Highs } from 'highs';
 import type { CandidateLists } from './candidates.js';
-import { INFEASIBLE, LIMIT_STATUSES, nowS, OPTIMAL, runTimed } from './highs-run.js';
+import { breathe, INFEASIBLE, LIMIT_STATUSES, nowS, OPTIMAL, runTimed } from './highs-run.js';
 import { assertModelFits, estimateHeapBytes, WASM_STOP_BYTES } from './memory-guard.js';
 import { priceCandidates } from './pricing.js';
 import type { FractionalAssignment } from './problem.js';
@@ -16,7 +16,7 @@ import type { SolveState } from './state.js';
 /** Entries priced in per task and round: rounds are cheap (warm-started simplex), bloated models are not. */
 const PRICED_PER_TASK = 2;
 
-export function relaxAndPrice(highs: Highs, s: SolveState, deadlineS: number): void {
+export async function relaxAndPrice(highs: Highs, s: SolveState, deadlineS: number): Promise<void> {
   const { p, lists, layout } = s;
   const data = layout.modelData(s.columns, false);
   assertModelFits(data.numCols, data.matrix.starts[data.numCols]!, false);
@@ -62,6 +62,7 @@ export function relaxAndPrice(highs: Highs, s: SolveState, deadlineS: number): v
       model.addCols(added);
       s.addColumns(priced.add);
       s.pricingRounds++;
+      await breathe();
     }
   } finally {
     model.dispose();

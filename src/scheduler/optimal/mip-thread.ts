@@ -2,7 +2,8 @@
  * Runs a MIP in a worker thread (mip-worker.mjs) and keeps the caller's
  * deadline: if HiGHS has not stopped by itself shortly after it, the thread is
  * terminated and the answer is what it had reported by then. The caller's event
- * loop is free while the MIP runs (the LP phase before it is not).
+ * loop is free while the MIP runs (the LP phase before it yields between its
+ * steps: highs-run.ts, breathe).
  *
  * One idle thread is kept (its HiGHS loaded) for the next MIP, unless its heap
  * grew large; a thread that was terminated, failed or aborted is dropped.

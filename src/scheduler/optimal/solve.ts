@@ -19,7 +19,7 @@
  */
 import { DomainError } from '../../domain/errors.js';
 import { entriesToSites } from './greedy.js';
-import { nowS } from './highs-run.js';
+import { breathe, nowS } from './highs-run.js';
 import { getHighs, isWasmAbort, releaseHighsIfNeeded } from './highs-runtime.js';
 import { polishAssignment } from './local-search.js';
 import { relaxAndPrice } from './lp-phase.js';
@@ -86,16 +86,17 @@ async function solveWithin(
     learned = sample.capacityPrices;
   }
   const s = new SolveState(p, o, learned);
+  await breathe();
 
   // HiGHS has nothing to add when greedy gave every task its cheapest useful candidate
   if (s.bestObjective > s.fullBound.value) {
     const highs = await getHighs();
     let aborted = false;
     try {
-      if (o.relaxOnly) relaxAndPrice(highs, s, deadlineS);
+      if (o.relaxOnly) await relaxAndPrice(highs, s, deadlineS);
       else {
         // big batches need most of the time for the LP; small ones leave it to the MIP anyway
-        if (o.pricingRounds > 0) relaxAndPrice(highs, s, nowS() + LP_SHARE_BEFORE_MIP * (deadlineS - nowS()));
+        if (o.pricingRounds > 0) await relaxAndPrice(highs, s, nowS() + LP_SHARE_BEFORE_MIP * (deadlineS - nowS()));
         // a MIP handed a sliver of time only runs presolve, and overruns doing it
         if (deadlineS - nowS() >= MIN_MIP_SHARE * o.timeLimitS) await solveMip(s, deadlineS);
         else {
@@ -114,6 +115,7 @@ async function solveWithin(
   }
 
   if (final && s.bestObjective > s.fullBound.value) {
+    await breathe();
     const polished = s.best.slice();
     // past the deadline only the cheap moves: the time limit is the caller's promise to its own caller
     polishAssignment(p, s.lists, polished, nowS() < deadlineS);
