@@ -302,7 +302,7 @@ describe('big batches', () => {
     assert.ok(r.mipGap < 0.05, `gap ${r.mipGap}`);
   });
 
-  it('lets the caller’s event loop run between its steps (4,000 tasks × 100 sites)', async () => {
+  it('leaves the caller’s event loop free: HiGHS runs in its thread (4,000 tasks × 100 sites)', async () => {
     const p = sharedLevels(4000, 100);
     let last = performance.now();
     let longestStallMs = 0;
@@ -314,10 +314,10 @@ describe('big batches', () => {
     const r = await solveAssignment(p, { relaxOnly: true, timeLimitS: 30 });
     clearInterval(tick);
     longestStallMs = Math.max(longestStallMs, performance.now() - last);
-    // in one piece, the solve (2.0 s here) stalled the loop for 1.98 s; between steps, the longest was 0.47 s
+    // in one piece, the solve (2.0 s here) stalled the loop for 1.98 s; with HiGHS in its thread, 0.13 s
     assert.ok(r.pricingRounds >= 2, `a solve of several steps, got ${r.pricingRounds} pricing rounds`);
     assert.ok(
-      longestStallMs < 0.5 * r.seconds * 1000,
+      longestStallMs < 0.25 * r.seconds * 1000,
       `longest stall ${longestStallMs.toFixed(0)} ms in a ${r.seconds.toFixed(2)} s solve`,
     );
   });

@@ -9,8 +9,8 @@
  *   r.capacityPrices           // shadow prices; pass back as options.capacityPrices next cycle
  *
  * Pure and deterministic apart from HiGHS's time limit; the only I/O is loading
- * the `highs` WASM package, once per process and once in the worker thread
- * that runs the MIP (mip-thread.ts).
+ * the `highs` WASM package in the worker thread that runs HiGHS
+ * (highs-thread.ts).
  */
 export { type AssignmentCheck, type CapacityViolation, candidateCost, evaluateAssignment } from './evaluate.js';
 export { greedyAssign } from './greedy.js';

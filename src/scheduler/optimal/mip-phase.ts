@@ -1,16 +1,16 @@
 /**
  * The MIP phase: HiGHS branch-and-cut on the generated columns, started from
- * the best assignment so far (so it can only improve on it), in a thread of
- * its own that is stopped at the deadline (mip-thread.ts); its incumbent is
+ * the best assignment so far (so it can only improve on it), in HiGHS's
+ * thread, which is stopped at the deadline (highs-thread.ts); its incumbent is
  * checked against capacity before it is accepted.
  */
 import { INFEASIBLE, statusOf } from './highs-run.js';
+import type { HighsThread } from './highs-thread.js';
 import { assertModelFits, WASM_STOP_BYTES } from './memory-guard.js';
-import { runMipInThread } from './mip-thread.js';
 import { enforceCapacity } from './repair.js';
 import type { SolveState } from './state.js';
 
-export async function solveMip(s: SolveState, deadlineS: number): Promise<void> {
+export async function solveMip(highs: HighsThread, s: SolveState, deadlineS: number): Promise<void> {
   const { p, lists, layout } = s;
   // the start must be a point of the model: its entries join the columns
   const missing = Array.from(s.best).filter((e) => e >= 0 && !s.inModel[e]);
@@ -21,7 +21,7 @@ export async function solveMip(s: SolveState, deadlineS: number): Promise<void> 
   assertModelFits(data.numCols, data.matrix.starts[data.numCols]!, true);
   s.modelCols = data.numCols;
   s.modelRows = data.numRows;
-  const out = await runMipInThread({
+  const out = await highs.mip({
     model: data,
     options: { output_flag: false, mip_rel_gap: s.o.mipGap },
     start: s.startVector(s.best, columnOf),

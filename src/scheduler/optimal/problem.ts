@@ -100,7 +100,7 @@ export interface AssignmentResult {
 export type FractionalAssignment = { site: Int32Array; value: Float64Array }[];
 
 export interface SolveOptions {
-  /** Wall-clock budget for the whole call, seconds (default 10); the MIP is stopped at it (mip-thread.ts). */
+  /** Wall-clock budget for the whole call, seconds (default 10); the MIP is stopped at it (highs-thread.ts). */
   timeLimitS?: number;
   /** Relative MIP gap at which HiGHS may stop (default 1e-4, HiGHS's own default). */
   mipGap?: number;

@@ -20,7 +20,7 @@
 import { DomainError } from '../../domain/errors.js';
 import { entriesToSites } from './greedy.js';
 import { breathe, nowS } from './highs-run.js';
-import { getHighs, isWasmAbort, releaseHighsIfNeeded } from './highs-runtime.js';
+import { HighsThread } from './highs-thread.js';
 import { polishAssignment } from './local-search.js';
 import { relaxAndPrice } from './lp-phase.js';
 import { solveMip } from './mip-phase.js';
@@ -90,15 +90,14 @@ async function solveWithin(
 
   // HiGHS has nothing to add when greedy gave every task its cheapest useful candidate
   if (s.bestObjective > s.fullBound.value) {
-    const highs = await getHighs();
-    let aborted = false;
+    const highs = HighsThread.acquire();
     try {
       if (o.relaxOnly) await relaxAndPrice(highs, s, deadlineS);
       else {
         // big batches need most of the time for the LP; small ones leave it to the MIP anyway
         if (o.pricingRounds > 0) await relaxAndPrice(highs, s, nowS() + LP_SHARE_BEFORE_MIP * (deadlineS - nowS()));
         // a MIP handed a sliver of time only runs presolve, and overruns doing it
-        if (deadlineS - nowS() >= MIN_MIP_SHARE * o.timeLimitS) await solveMip(s, deadlineS);
+        if (deadlineS - nowS() >= MIN_MIP_SHARE * o.timeLimitS) await solveMip(highs, s, deadlineS);
         else {
           s.status = 'time-limit';
           s.messages.push('no time left for the MIP');
@@ -106,11 +105,10 @@ async function solveWithin(
       }
     } catch (err) {
       if (err instanceof DomainError) throw err; // the model-size refusal is the caller's to handle
-      aborted = isWasmAbort(err);
       s.status = 'error';
       s.messages.push(`HiGHS failed (${err instanceof Error ? err.message : String(err)}); best assignment so far`);
     } finally {
-      releaseHighsIfNeeded(highs, aborted);
+      highs.release();
     }
   }
 

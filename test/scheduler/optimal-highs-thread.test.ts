@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ModelData } from 'highs';
 import { nowS, OPTIMAL } from '../../src/scheduler/optimal/highs-run.js';
+import { HighsThread, type MipJob } from '../../src/scheduler/optimal/highs-thread.js';
 import { WASM_STOP_BYTES } from '../../src/scheduler/optimal/memory-guard.js';
-import { runMipInThread } from '../../src/scheduler/optimal/mip-thread.js';
 
 /**
  * Tasks × sites assignment MIP: x[t,s] ∈ {0,1}, Σ_s x[t,s] = 1, Σ_t demand·x ≤ capacity
@@ -54,7 +54,17 @@ function assignmentMip(tasks: number, sites: number): { model: ModelData; feasib
   return { model, feasibleStart };
 }
 
-const job = (model: ModelData, start: Float64Array, seconds: number) => ({
+/** One MIP on a thread of its own (released after, as a solve does). */
+async function runMip(job: MipJob) {
+  const thread = HighsThread.acquire();
+  try {
+    return await thread.mip(job);
+  } finally {
+    thread.release();
+  }
+}
+
+const job = (model: ModelData, start: Float64Array, seconds: number): MipJob => ({
   model,
   options: { output_flag: false },
   start,
@@ -62,12 +72,12 @@ const job = (model: ModelData, start: Float64Array, seconds: number) => ({
   stopBytes: WASM_STOP_BYTES,
 });
 
-describe('the MIP thread', () => {
+describe('the HiGHS thread', () => {
   it('solves a small MIP to optimality, better than its start, and again on the reused thread', async () => {
     const { model, feasibleStart } = assignmentMip(30, 4);
     const startCost = feasibleStart.reduce((a, x, c) => a + x * model.colCost![c]!, 0);
     for (let run = 0; run < 2; run++) {
-      const out = await runMipInThread(job(model, feasibleStart, 30));
+      const out = await runMip(job(model, feasibleStart, 30));
       assert.equal(out.modelStatus, OPTIMAL);
       assert.equal(out.colValue?.length, model.numCols);
       const cost = out.colValue!.reduce((a, x, c) => a + x * model.colCost![c]!, 0);
@@ -81,7 +91,7 @@ describe('the MIP thread', () => {
     // limit (and the same interrupt callback), this model took 0.75–1.06 s here
     const { model, feasibleStart } = assignmentMip(10_000, 100);
     const t0 = nowS();
-    const out = await runMipInThread(job(model, feasibleStart, 0.3));
+    const out = await runMip(job(model, feasibleStart, 0.3));
     const seconds = nowS() - t0;
     assert.ok(seconds < 0.3 + 0.25, `stopped after ${seconds.toFixed(2)} s for a 0.3 s limit`);
     assert.ok(out.modelStatus === undefined || out.modelStatus !== OPTIMAL, 'it cannot have finished');
@@ -89,8 +99,8 @@ describe('the MIP thread', () => {
 
   it('rejects with HiGHS’s own message when the job is malformed, and the next job still runs', async () => {
     const { model, feasibleStart } = assignmentMip(6, 2);
-    await assert.rejects(runMipInThread(job(model, feasibleStart.subarray(1), 5)), /colValue/);
-    const out = await runMipInThread(job(model, feasibleStart, 5));
+    await assert.rejects(runMip(job(model, feasibleStart.subarray(1), 5)), /colValue/);
+    const out = await runMip(job(model, feasibleStart, 5));
     assert.equal(out.modelStatus, OPTIMAL);
   });
 });
