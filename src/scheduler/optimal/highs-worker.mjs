@@ -23,8 +23,6 @@ import { parentPort } from 'node:worker_threads';
 import highsPackage from 'highs';
 
 const loadHighs = /** @type {any} */ (highsPackage).default ?? highsPackage;
-const OPTIMAL = 7;
-const PRIMAL_FEASIBLE = 2;
 /** Epoch milliseconds: comparable across threads, unlike performance.now(). */
 const nowEpochMs = () => performance.timeOrigin + performance.now();
 
@@ -64,7 +62,7 @@ function serve(highs, req) {
       lp.options.set({ output_flag: false });
       return { kind: 'ok' };
     case 'run':
-      return runLp(req.deadlineEpochMs);
+      return runLp(highs, req.deadlineEpochMs);
     case 'addCols':
       lp.addCols(req.cols);
       return { kind: 'ok' };
@@ -79,14 +77,14 @@ function serve(highs, req) {
   }
 }
 
-/** @param {number} deadlineEpochMs */
-function runLp(deadlineEpochMs) {
+/** @param {any} highs @param {number} deadlineEpochMs */
+function runLp(highs, deadlineEpochMs) {
   lp.zeroAllClocks(); // HiGHS's time_limit counts from its last zeroing
   lp.options.set('time_limit', Math.max(0.001, (deadlineEpochMs - nowEpochMs()) / 1000));
   lp.run();
   const modelStatus = lp.getModelStatus();
   const out = { kind: 'lp', modelStatus, numNonzeros: lp.getDimensions().numNonzeros };
-  if (modelStatus !== OPTIMAL) return out;
+  if (modelStatus !== highs.constants.modelStatus.optimal) return out;
   const sol = lp.getSolution();
   return {
     ...out,
@@ -129,7 +127,7 @@ function runMip(highs, job) {
         return undefined;
       },
     });
-    const feasible = Number(model.info.get('primal_solution_status')) === PRIMAL_FEASIBLE;
+    const feasible = Number(model.info.get('primal_solution_status')) === highs.constants.solutionStatus.feasible;
     return {
       kind: 'done',
       modelStatus: model.getModelStatus(),
