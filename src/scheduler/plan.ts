@@ -170,6 +170,7 @@ function newPlan(task: Task, origin: OriginInfo, table: SiteTable, nowS: number,
     lb: f64Column(n),
     timedLb: f64Column(n),
     timedLbFlat: f64Column(n),
+    dynLb: f64Column(n),
     fixedA: f64Column(n),
     fixedB: [],
     ranking: { order: i32Column(n), sorted: 0, heap: i32Column(n), heapSize: 0, front: 0 },
@@ -205,6 +206,7 @@ function ofClass(
     lb: p.lb,
     timedLb: p.timedLb,
     timedLbFlat: p.timedLbFlat,
+    dynLb: p.dynLb,
     fixedA: p.fixedA,
     fixedB: p.fixedB,
     ranking: p.ranking,
@@ -265,6 +267,7 @@ function finish(plan: ClassPlan, table: SiteTable, w: Weighting): ClassPlan {
   for (let c = 0; c < plan.n; c++) {
     plan.timedLb[c] = timed[c]! + dynLb[c]!;
     plan.timedLbFlat[c] = flat[c]! + dynLb[c]!;
+    plan.dynLb[c] = dynLb[c]!;
     plan.lb[c] = fixedLb[c]! + timed[c]! + dynLb[c]!;
   }
   // every candidate in a heap; nextInOrder moves them to `order` as walks reach them
@@ -320,6 +323,7 @@ function bringBestForward(plan: ClassPlan): void {
     plan.lb,
     plan.timedLb,
     plan.timedLbFlat,
+    plan.dynLb,
     plan.fixedA,
     ...plan.fixedB,
     ...Object.values(plan.cols),

@@ -183,6 +183,7 @@ export class Walker {
       let bestStart = 0;
       let bestShare = 0;
       const flat = fixed + plan.timedLbFlat[c]!;
+      const dyn = plan.dynLb[c]!;
       for (let k = 0; k < starts.length; k++) {
         const st = starts[k]!;
         if (!single) {
@@ -199,8 +200,10 @@ export class Walker {
         for (let j = 0; j < T; j++)
           partial += timedShared[j] === 1 ? perStart[k * T + j]! : timedW[j]! * timed[j]!.part(env, c, st, 0);
         tries++;
-        // the dynamic parts only add: a static total above the bar cannot win
+        // the dynamic parts only add, at least their empty-site bound: a static total above the bar cannot win
         if (partial > worst || partial >= bestTotal) continue;
+        const floor = partial + dyn;
+        if (floor > worst + BOUND_SLACK || floor > bestTotal + BOUND_SLACK) continue;
         // (a floor from the load at the start alone, before this, pruned one check in nine and cost as much as one)
         const share = cap.peakShare(ci, need, pool, st, st + dur);
         checks++;

@@ -65,6 +65,8 @@ export interface ClassPlan {
   timedLb: Float64Array;
   /** The same without the parts that are monotone in the start (those are added exactly, start by start). */
   timedLbFlat: Float64Array;
+  /** Weighted lower bound of the dynamic parts (load balance on an empty site): the least a capacity answer adds. */
+  dynLb: Float64Array;
   /** Σ weight × a of the affine fixed parts, and the weighted b columns (one per task scalar). */
   fixedA: Float64Array;
   fixedB: Float64Array[];
