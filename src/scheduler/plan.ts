@@ -250,15 +250,16 @@ function finish(plan: ClassPlan, table: SiteTable, w: Weighting): ClassPlan {
   const add = (into: Float64Array, col: Float64Array | undefined, wk: number) => {
     if (col) for (let c = 0; c < plan.n; c++) into[c] = into[c]! + wk * col[c]!;
   };
-  // build-time sums in shared scratch (zeroed here), not four fresh arrays per class
-  if (boundScratch.length < 4 * plan.n) boundScratch = new Float64Array(4 * plan.n);
-  boundScratch.fill(0, 0, 4 * plan.n);
+  // build-time sums in shared scratch (zeroed here), not three fresh arrays per class; the dynamic
+  // bound is a column of the plan (the walk reads it), summed into it directly
+  if (boundScratch.length < 3 * plan.n) boundScratch = new Float64Array(3 * plan.n);
+  boundScratch.fill(0, 0, 3 * plan.n);
   const fixedLb = boundScratch.subarray(0, plan.n);
   for (let k = 0; k < w.fixedPlugins.length; k++) add(fixedLb, w.fixedPlugins[k]!.low(plan), w.fixedWeights[k]!);
-  const dynLb = boundScratch.subarray(plan.n, 2 * plan.n);
+  const dynLb = plan.dynLb;
   for (let k = 0; k < w.dynamicPlugins.length; k++) add(dynLb, w.dynamicPlugins[k]!.low(plan), w.dynamicWeights[k]!);
-  const timed = boundScratch.subarray(2 * plan.n, 3 * plan.n);
-  const flat = boundScratch.subarray(3 * plan.n, 4 * plan.n);
+  const timed = boundScratch.subarray(plan.n, 2 * plan.n);
+  const flat = boundScratch.subarray(2 * plan.n, 3 * plan.n);
   for (let k = 0; k < w.timedPlugins.length; k++) {
     const p = w.timedPlugins[k]!;
     add(timed, p.low(plan), w.timedWeights[k]!);
@@ -267,7 +268,6 @@ function finish(plan: ClassPlan, table: SiteTable, w: Weighting): ClassPlan {
   for (let c = 0; c < plan.n; c++) {
     plan.timedLb[c] = timed[c]! + dynLb[c]!;
     plan.timedLbFlat[c] = flat[c]! + dynLb[c]!;
-    plan.dynLb[c] = dynLb[c]!;
     plan.lb[c] = fixedLb[c]! + timed[c]! + dynLb[c]!;
   }
   // every candidate in a heap; nextInOrder moves them to `order` as walks reach them
