@@ -77,10 +77,18 @@ function serve(highs, req) {
   }
 }
 
+/**
+ * HiGHS's own time limit at the deadline: its time_limit counts from the model's last clock zeroing.
+ * @param {any} model @param {number} deadlineEpochMs
+ */
+function limitTo(model, deadlineEpochMs) {
+  model.zeroAllClocks();
+  model.options.set('time_limit', Math.max(0.001, (deadlineEpochMs - nowEpochMs()) / 1000));
+}
+
 /** @param {any} highs @param {number} deadlineEpochMs */
 function runLp(highs, deadlineEpochMs) {
-  lp.zeroAllClocks(); // HiGHS's time_limit counts from its last zeroing
-  lp.options.set('time_limit', Math.max(0.001, (deadlineEpochMs - nowEpochMs()) / 1000));
+  limitTo(lp, deadlineEpochMs);
   lp.run();
   const modelStatus = lp.getModelStatus();
   const out = { kind: 'lp', modelStatus, numNonzeros: lp.getDimensions().numNonzeros };
@@ -100,8 +108,7 @@ function runMip(highs, job) {
   try {
     model.options.set(job.options);
     model.setSolution({ colValue: job.start });
-    model.zeroAllClocks();
-    model.options.set('time_limit', Math.max(0.001, (job.deadlineEpochMs - nowEpochMs()) / 1000));
+    limitTo(model, job.deadlineEpochMs);
     let memoryStop = false;
     let lastBound = Number.NEGATIVE_INFINITY;
     const type = highs.constants.callbackType;
