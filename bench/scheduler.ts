@@ -209,6 +209,23 @@ function makeTask(rng: Rng, id: string, atS: number, opts: { flexible: boolean }
   };
 }
 
+/**
+ * A 32-bit hash of every held placement's task, site and start, in task id order: two versions of the
+ * scheduler made the same decisions when they print the same digest (with the same placed and deferred).
+ */
+function decisionsDigest(sched: Scheduler): number {
+  let h = 0x811c9dc5;
+  const text = (s: string) => {
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  };
+  for (const p of sched.placements()) {
+    text(p.taskId);
+    text(p.siteId);
+    text(String(p.startS));
+  }
+  return h >>> 0;
+}
+
 /** A full collection now (V8's gc, exposed for this call only). */
 function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
@@ -276,6 +293,7 @@ async function decisions(nSites: number, nTasks: number, profile: Profile) {
     decisionsPerWallSecond: Math.round(nTasks / seconds),
     placed,
     unplaced: nTasks - placed,
+    digest: decisionsDigest(sched),
     unplacedMostlyBy: why,
     deferredToGreenerHour: deferred,
     taskClasses: stats.plans,
