@@ -14,6 +14,8 @@
  *    policy's type feedback would slow another's code); the single-criterion
  *    policies visit few candidates, so theirs shows what a decision costs
  *    outside its search.
+ *    decisions.digest hashes every placement's task, site and start: the
+ *    same digest (with the same placed and deferred) means the same decisions.
  * 2. highsBatchSeconds — one `optimal` cycle of 10,000 tasks on 100 sites.
  * 3. gapToOptimal — for each greedy policy, on a fixed seeded batch of 2,000
  *    tasks on 100 sites: (greedy − optimum) / optimum of that policy's own
@@ -215,8 +217,10 @@ function makeTask(rng: Rng, id: string, atS: number, opts: { flexible: boolean }
  */
 function decisionsDigest(sched: Scheduler): number {
   let h = 0x811c9dc5;
+  // each field ends with a 0 (no character of an id or a number): fields cannot run into each other
   const text = (s: string) => {
     for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    h = Math.imul(h, 0x01000193);
   };
   for (const p of sched.placements()) {
     text(p.taskId);
