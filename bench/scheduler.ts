@@ -38,6 +38,7 @@ import { Rng } from '../src/domain/rng.js';
 import type { Site } from '../src/domain/site.js';
 import type { DataClass, Task, TaskResources, WorkKind } from '../src/domain/task.js';
 import { unassignedCostOf } from '../src/scheduler/batch.js';
+import { mix } from '../src/scheduler/class-index.js';
 import { worldFromTopology } from '../src/scheduler/national-world.js';
 import { staticObjective } from '../src/scheduler/objective.js';
 import { weightingOf } from '../src/scheduler/plan.js';
@@ -219,8 +220,8 @@ function decisionsDigest(sched: Scheduler): number {
   let h = 0x811c9dc5;
   // each field ends with a 0 (no character of an id or a number): fields cannot run into each other
   const text = (s: string) => {
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-    h = Math.imul(h, 0x01000193);
+    for (let i = 0; i < s.length; i++) h = mix(h, s.charCodeAt(i));
+    h = mix(h, 0);
   };
   for (const p of sched.placements()) {
     text(p.taskId);
