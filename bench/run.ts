@@ -18,5 +18,6 @@ if (!name || !/^[a-z0-9][a-z0-9-]*$/.test(name) || !existsSync(`${dir}${name}.ts
 }
 process.argv.splice(2, 1);
 // the scheduler runs as `suanwang sim`, `npm run demo` and `npm start` run it: with a 64 MB young generation
-if (name === 'sim-national' || name === 'scheduler') rerunWithSchedulerFlags(`${dir}${name}.ts`, process.argv.slice(2));
+if (name === 'sim-national' || name === 'scheduler' || name === 'decision-floor')
+  rerunWithSchedulerFlags(`${dir}${name}.ts`, process.argv.slice(2));
 await import(`./${name}.ts`);

@@ -1,0 +1,492 @@
+/**
+ * The floor under #3's greedy decision rate: `npm run bench -- decision-floor`. Prints one JSON object.
+ *
+ * The scheduler benchmark's workload (bench/national-workload.ts: the same 1,000 sites and 100,000
+ * tasks, same seed) through a decision stripped to its data path, as a data-oriented rewrite of the
+ * scheduler would leave it:
+ * - a class per task (the scheduler's own numeric class hash), built once: the sites with the right kind
+ *   of capacity (and GPU pool) inside the SLA, ranked by a lower bound, every column a typed array;
+ * - a walk with the balanced weights and the scheduler's pruning rules: candidates in bound order, a
+ *   budget of 16 once one fits, every start hour up to a day for flexible work, the carbon mean of the
+ *   run from the scheduler's own hour-major table, a capacity question only where the score could win;
+ * - capacity questions and the booking in the scheduler's own ReservationBook (the real book);
+ * - the decision kept as numbers in typed-array rows (no placement object, no story, no id map but the book's).
+ * No explanations, runners-up's breakdowns, fair share, queues or API types: what is left is what any
+ * decision of this kind has to pay for, in this runtime, on this machine.
+ *
+ * Reported, per CPU second: decisionsPerSecond (the whole stripped decision, class builds included),
+ * bookingOnlyPerSecond (the same decisions' bookings replayed alone into a fresh book), and the walk's
+ * counts (candidates visited, starts scored, capacity questions), to set beside the scheduler's own.
+ *
+ * Options: --sites N --tasks N --scale X --seed N --budget N (as in bench/scheduler.ts).
+ */
+import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { CPU_CORE_POWER_W, HPC_NODE_POWER_W } from '../src/domain/energy.js';
+import { Rng } from '../src/domain/rng.js';
+import type { Task, TaskResources } from '../src/domain/task.js';
+import { fitsShare } from '../src/scheduler/capacity.js';
+import { classHash, sameClass } from '../src/scheduler/class-index.js';
+import { GPU_REF_POWER_W, INTENSITY_REF_G_PER_KWH, PUE_REF } from '../src/scheduler/references.js';
+import { ReservationBook } from '../src/scheduler/reservation-book.js';
+import { SiteTable, STATUS_UP } from '../src/scheduler/site-table.js';
+import { makeTask, T0, world } from './national-workload.js';
+
+const { values: args } = parseArgs({
+  options: {
+    sites: { type: 'string', default: '1000' },
+    tasks: { type: 'string', default: '100000' },
+    scale: { type: 'string', default: '0.05' },
+    seed: { type: 'string', default: '42' },
+    budget: { type: 'string', default: '16' },
+  },
+});
+const SEED = Number(args.seed);
+const BUDGET = Number(args.budget);
+const log = (msg: string) => process.stderr.write(`[bench decision-floor] ${msg}\n`);
+
+// the balanced profile's weights and deferral (src/scheduler/profiles/balanced.ts)
+const W_CARBON = 0.3;
+const W_PRICE = 0.3;
+const W_LATENCY = 0.15;
+const W_EAST = 0.15;
+const W_LOAD = 0.05;
+const W_DELAY = 0.05;
+const MAX_DEFER_S = 24 * 3600;
+const STEP_S = 3600;
+const DELAY_REF_S = 86400;
+const LATENCY_REF_MS = 100;
+/** Bounds hold over the whole run (three days of arrivals plus a day of deferral and the longest runs). */
+const HORIZON_S = 21 * 86400;
+const TOP_K = 4;
+/** How often the book forgets the past (the scheduler's FORGET_EVERY_S). */
+const FORGET_EVERY_S = 600;
+
+/** A task class: its candidates in rank order, every column a typed array. */
+interface FloorClass {
+  shape: Task;
+  n: number;
+  site: Int32Array;
+  pool: Int32Array;
+  /** Weighted price (compute), latency and east→west parts. */
+  fixed: Float64Array;
+  /** Price of moving a GB in, over the dearest: times the task's weighted data share. */
+  moved: Float64Array;
+  /** carbon part = min(1, carbonK × mean intensity of the run). */
+  carbonK: Float64Array;
+  /** Weighted carbon part at the site's cleanest hour. */
+  carbonLow: Float64Array;
+  /** Weighted load part on the empty site. */
+  loadLow: Float64Array;
+  /** Lower bound of the total: fixed (no data) + carbonLow + loadLow. */
+  lb: Float64Array;
+}
+
+function buildClass(task: Task, table: SiteTable, minimum: Float64Array): FloorClass {
+  const need = task.resources;
+  const rtt = table.rttFrom(task.originCity);
+  const sla = task.latencySlaMs;
+  const ref = table.refPrices;
+  const refRate =
+    need.cpuCores * ref.fenPerCoreHour + need.gpus * ref.fenPerGpuHour + need.hpcNodes * ref.fenPerHpcNodeHour;
+  const refKw =
+    (need.cpuCores * CPU_CORE_POWER_W + need.gpus * GPU_REF_POWER_W + need.hpcNodes * HPC_NODE_POWER_W) / 1000;
+  const sites: number[] = [];
+  const pools: number[] = [];
+  for (let s = 0; s < table.n; s++) {
+    if (sla !== null && rtt[s]! > sla) continue;
+    if (need.cpuCores > table.capCpu[s]! || need.memoryGb > table.capMem[s]!) continue;
+    if (need.hpcNodes > table.capHpc[s]! || need.storageTb > table.capStorage[s]!) continue;
+    if (need.gpus === 0) {
+      sites.push(s);
+      pools.push(-1);
+      continue;
+    }
+    const gpus = table.sites[s]!.capacity.gpus;
+    for (let k = 0; k < gpus.length; k++) {
+      const g = gpus[k]!;
+      if (g.count < need.gpus || (need.gpuModel !== undefined && g.model !== need.gpuModel)) continue;
+      if (need.minGpuFp16Tflops !== undefined && g.fp16Tflops < need.minGpuFp16Tflops) continue;
+      sites.push(s);
+      pools.push(k);
+    }
+  }
+  const n = sites.length;
+  const fixed = new Float64Array(n);
+  const moved = new Float64Array(n);
+  const carbonK = new Float64Array(n);
+  const carbonLow = new Float64Array(n);
+  const loadLow = new Float64Array(n);
+  const lb = new Float64Array(n);
+  for (let c = 0; c < n; c++) {
+    const s = sites[c]!;
+    const site = table.sites[s]!;
+    const p = site.prices;
+    const rate =
+      need.cpuCores * p.priceFenPerCoreHour +
+      need.gpus * p.priceFenPerGpuHour +
+      need.hpcNodes * p.priceFenPerHpcNodeHour;
+    const latency = sla !== null ? rtt[s]! / sla : Math.min(1, rtt[s]! / LATENCY_REF_MS);
+    const east = sla === null && table.east[s] === 1 ? 1 : 0;
+    fixed[c] = W_PRICE * (refRate > 0 ? rate / refRate : 0) + W_LATENCY * latency + W_EAST * east;
+    moved[c] = ref.fenPerGbMoved > 0 ? table.priceMoved[s]! / ref.fenPerGbMoved : 0;
+    const gpuW = pools[c]! >= 0 ? table.gpuPowerW[s]![pools[c]!]! : 0;
+    const kw = (need.cpuCores * CPU_CORE_POWER_W + need.gpus * gpuW + need.hpcNodes * HPC_NODE_POWER_W) / 1000;
+    carbonK[c] = refKw > 0 ? ((kw / refKw) * (table.pue[s]! / PUE_REF)) / INTENSITY_REF_G_PER_KWH : 0;
+    carbonLow[c] = W_CARBON * Math.min(1, carbonK[c]! * minimum[s]!);
+    let share = 0;
+    if (need.cpuCores > 0) share = Math.max(share, need.cpuCores / table.capCpu[s]!);
+    if (need.memoryGb > 0) share = Math.max(share, need.memoryGb / table.capMem[s]!);
+    if (need.hpcNodes > 0) share = Math.max(share, need.hpcNodes / table.capHpc[s]!);
+    if (need.storageTb > 0) share = Math.max(share, need.storageTb / table.capStorage[s]!);
+    if (need.gpus > 0) share = Math.max(share, need.gpus / table.gpuCount[s]![pools[c]!]!);
+    loadLow[c] = W_LOAD * Math.min(1, share);
+    lb[c] = fixed[c]! + carbonLow[c]! + loadLow[c]!;
+  }
+  // renumber in rank order: a walk reads every column from its start
+  const order = Array.from({ length: n }, (_, c) => c).sort((a, b) => lb[a]! - lb[b]! || a - b);
+  const ranked = (col: Float64Array) => Float64Array.from(order, (c) => col[c]!);
+  return {
+    shape: task,
+    n,
+    site: Int32Array.from(order, (c) => sites[c]!),
+    pool: Int32Array.from(order, (c) => pools[c]!),
+    fixed: ranked(fixed),
+    moved: ranked(moved),
+    carbonK: ranked(carbonK),
+    carbonLow: ranked(carbonLow),
+    loadLow: ranked(loadLow),
+    lb: ranked(lb),
+  };
+}
+
+/** Kinds of book call in a trace. */
+const QUESTION = 0;
+const BOOKING = 1;
+const FORGET = 2;
+
+/** The real book, recording every call the walk makes (for the untimed run whose calls are replayed alone). */
+class TracingBook extends ReservationBook {
+  readonly kind: number[] = [];
+  readonly site: number[] = [];
+  readonly pool: number[] = [];
+  readonly startS: number[] = [];
+  readonly endS: number[] = [];
+  readonly need: (TaskResources | null)[] = [];
+  readonly taskId: string[] = [];
+
+  private record(kind: number, site: number, need: TaskResources | null, pool: number, s: number, e: number, id = '') {
+    this.kind.push(kind);
+    this.site.push(site);
+    this.need.push(need);
+    this.pool.push(pool);
+    this.startS.push(s);
+    this.endS.push(e);
+    this.taskId.push(id);
+  }
+
+  override peakShare(site: number, need: TaskResources, pool: number, startS: number, endS: number): number {
+    this.record(QUESTION, site, need, pool, startS, endS);
+    return super.peakShare(site, need, pool, startS, endS);
+  }
+
+  override reserve(taskId: string, site: number, need: TaskResources, pool: number, startS: number, endS: number) {
+    this.record(BOOKING, site, need, pool, startS, endS, taskId);
+    return super.reserve(taskId, site, need, pool, startS, endS);
+  }
+
+  override forgetBefore(tS: number): void {
+    this.record(FORGET, -1, null, -1, tS, tS);
+    super.forgetBefore(tS);
+  }
+}
+
+/** Replay a trace's calls (its questions too, or only its bookings), in order, into a fresh book. */
+function replayTrace(
+  t: TracingBook,
+  book: ReservationBook,
+  withQuestions: boolean,
+): { seconds: number; questions: number; bookings: number } {
+  let questions = 0;
+  let bookings = 0;
+  let sink = 0;
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < t.kind.length; i++) {
+    const k = t.kind[i]!;
+    if (k === QUESTION) {
+      if (!withQuestions) continue;
+      sink += book.peakShare(t.site[i]!, t.need[i]!, t.pool[i]!, t.startS[i]!, t.endS[i]!);
+      questions++;
+    } else if (k === BOOKING) {
+      book.reserve(t.taskId[i]!, t.site[i]!, t.need[i]!, t.pool[i]!, t.startS[i]!, t.endS[i]!);
+      bookings++;
+    } else book.forgetBefore(t.startS[i]!);
+  }
+  if (Number.isNaN(sink)) throw new Error('a capacity question answered NaN');
+  return { seconds: cpuSecondsSince(c0), questions, bookings };
+}
+
+/** The stripped scheduler: classes, the walk, the book and the decision rows. */
+class FloorScheduler {
+  private readonly classes = new Map<number, FloorClass[]>();
+  private readonly minimum: Float64Array;
+  private forgotAtS = Number.NEGATIVE_INFINITY;
+  // the top four of a walk, best first
+  private readonly topTotal = new Float64Array(TOP_K);
+  private readonly topSite = new Int32Array(TOP_K);
+  private readonly topPool = new Int32Array(TOP_K);
+  private readonly topStart = new Float64Array(TOP_K);
+  private topN = 0;
+  private starts = new Float64Array(64);
+  // decision rows: winner and runners-up, start and total
+  rows = 0;
+  readonly rowSite: Int32Array;
+  readonly rowPool: Int32Array;
+  readonly rowStart: Float64Array;
+  readonly rowEnd: Float64Array;
+  readonly rowTotal: Float64Array;
+  readonly rowRunners: Int32Array;
+  builds = 0;
+  buildMs = 0;
+  walks = 0;
+  visited = 0;
+  tries = 0;
+  checks = 0;
+
+  constructor(
+    private readonly table: SiteTable,
+    private readonly book: ReservationBook,
+    capacityRows: number,
+  ) {
+    this.minimum = table.intensity.minimums(T0, T0 + HORIZON_S);
+    this.rowSite = new Int32Array(capacityRows);
+    this.rowPool = new Int32Array(capacityRows);
+    this.rowStart = new Float64Array(capacityRows);
+    this.rowEnd = new Float64Array(capacityRows);
+    this.rowTotal = new Float64Array(capacityRows);
+    this.rowRunners = new Int32Array(capacityRows * (TOP_K - 1));
+  }
+
+  private classOf(task: Task): FloorClass {
+    const h = classHash(task);
+    const list = this.classes.get(h);
+    if (list !== undefined) for (let i = 0; i < list.length; i++) if (sameClass(task, list[i]!.shape)) return list[i]!;
+    const t0 = performance.now();
+    const k = buildClass(task, this.table, this.minimum);
+    this.buildMs += performance.now() - t0;
+    this.builds++;
+    if (list === undefined) this.classes.set(h, [k]);
+    else list.push(k);
+    return k;
+  }
+
+  /** Keep (total, site, pool, start) in the top four, one entry per site, best first. */
+  private offer(total: number, s: number, pool: number, st: number): void {
+    const t = this.topTotal;
+    let n = this.topN;
+    for (let i = 0; i < n; i++) {
+      if (this.topSite[i] !== s) continue;
+      if (t[i]! <= total) return;
+      for (let j = i; j < n - 1; j++) this.move(j + 1, j);
+      n--;
+      break;
+    }
+    let at = n;
+    while (at > 0 && t[at - 1]! > total) at--;
+    if (at >= TOP_K) {
+      this.topN = n;
+      return;
+    }
+    for (let j = Math.min(n, TOP_K - 1); j > at; j--) this.move(j - 1, j);
+    t[at] = total;
+    this.topSite[at] = s;
+    this.topPool[at] = pool;
+    this.topStart[at] = st;
+    this.topN = Math.min(n + 1, TOP_K);
+  }
+
+  private move(from: number, to: number): void {
+    this.topTotal[to] = this.topTotal[from]!;
+    this.topSite[to] = this.topSite[from]!;
+    this.topPool[to] = this.topPool[from]!;
+    this.topStart[to] = this.topStart[from]!;
+  }
+
+  /** Decide and book one task at nowS: the row of its decision, or -1 when nothing fits. */
+  place(task: Task, nowS: number): number {
+    if (nowS - this.forgotAtS >= FORGET_EVERY_S) {
+      this.forgotAtS = nowS;
+      this.book.forgetBefore(nowS);
+    }
+    const k = this.classOf(task);
+    const table = this.table;
+    const book = this.book;
+    const need = task.resources;
+    const dur = task.durationS;
+    const ready = Math.max(nowS, task.earliestStartS);
+    // start hours: now, then every hour up to a day later within the deadline (flexible work only)
+    let ns = 1;
+    this.starts[0] = ready;
+    if (task.latencySlaMs === null && task.deadlineS !== null) {
+      const latest = Math.min(ready + MAX_DEFER_S, task.deadlineS - dur);
+      let t = Math.ceil(ready / STEP_S) * STEP_S;
+      if (t === ready) t += STEP_S;
+      for (; t <= latest; t += STEP_S) this.starts[ns++] = t;
+    }
+    const starts = this.starts;
+    const single = ns === 1;
+    const dataW = task.dataGb > 0 ? W_PRICE : 0;
+    const intensity = table.intensity;
+    const status = table.status;
+    this.topN = 0;
+    let visited = 0;
+    let tries = 0;
+    let checks = 0;
+    for (let c = 0; c < k.n; c++) {
+      const worst = this.topN === TOP_K ? this.topTotal[TOP_K - 1]! : Number.POSITIVE_INFINITY;
+      if (k.lb[c]! > worst) break;
+      if (visited >= BUDGET && this.topN > 0) break;
+      visited++;
+      const s = k.site[c]!;
+      if (status[s] !== STATUS_UP) continue;
+      const pool = k.pool[c]!;
+      const fixed = k.fixed[c]! + dataW * k.moved[c]!;
+      if (fixed + k.carbonLow[c]! > worst) continue;
+      const ck = k.carbonK[c]!;
+      const loadLow = k.loadLow[c]!;
+      let best = Number.POSITIVE_INFINITY;
+      let bestStart = 0;
+      for (let j = 0; j < ns; j++) {
+        const st = starts[j]!;
+        const delay = W_DELAY * Math.min(1, (st - ready) / DELAY_REF_S);
+        // past this, later starts only lose: the delay only grows
+        if (!single && fixed + k.carbonLow[c]! + delay > Math.min(worst, best)) break;
+        const partial = fixed + W_CARBON * Math.min(1, ck * intensity.mean(s, st, st + dur)) + delay;
+        tries++;
+        if (partial + loadLow > worst || partial + loadLow >= best) continue;
+        const share = book.peakShare(s, need, pool, st, st + dur);
+        checks++;
+        if (!fitsShare(share)) continue;
+        const total = partial + W_LOAD * Math.min(1, share);
+        if (total < best) {
+          best = total;
+          bestStart = st;
+        }
+      }
+      if (best !== Number.POSITIVE_INFINITY) this.offer(best, s, pool, bestStart);
+    }
+    this.walks++;
+    this.visited += visited;
+    this.tries += tries;
+    this.checks += checks;
+    if (this.topN === 0) return -1;
+    const s = this.topSite[0]!;
+    const st = this.topStart[0]!;
+    book.reserve(task.id, s, need, this.topPool[0]!, st, st + dur);
+    const r = this.rows++;
+    this.rowSite[r] = s;
+    this.rowPool[r] = this.topPool[0]!;
+    this.rowStart[r] = st;
+    this.rowEnd[r] = st + dur;
+    this.rowTotal[r] = this.topTotal[0]!;
+    for (let i = 1; i < TOP_K; i++) this.rowRunners[r * (TOP_K - 1) + i - 1] = i < this.topN ? this.topSite[i]! : -1;
+    return r;
+  }
+}
+
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+const cpuSecondsSince = (c0: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
+};
+
+function run() {
+  const nSites = Number(args.sites);
+  const nTasks = Number(args.tasks);
+  const rng = new Rng(SEED);
+  const w = world(nSites, rng, Number(args.scale));
+  const table = new SiteTable(w);
+  const spanS = 3 * 86400;
+  const tasks: Task[] = [];
+  let at = T0;
+  for (let i = 0; i < nTasks; i++) {
+    at += rng.exp(spanS / nTasks);
+    tasks.push(makeTask(rng, `d${i}`, at, { flexible: true }));
+  }
+  log(`${nTasks} tasks on ${nSites} sites, search budget ${BUDGET}`);
+  // warm the JIT as bench/scheduler.ts does: tasks from the same factory, on a book and classes of their own
+  {
+    const warm = new FloorScheduler(table, new ReservationBook(w.sites), 5000);
+    const warmRng = new Rng(SEED + 100);
+    let wat = T0;
+    for (let i = 0; i < Math.min(5000, nTasks); i++) {
+      wat += warmRng.exp(spanS / nTasks);
+      warm.place(makeTask(warmRng, `w${i}`, wat, { flexible: true }), wat);
+    }
+  }
+  collectGarbage();
+  const sched = new FloorScheduler(table, new ReservationBook(w.sites), nTasks);
+  let placed = 0;
+  let deferred = 0;
+  // the task of each decision row
+  const rowTask = new Int32Array(nTasks);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < nTasks; i++) {
+    const task = tasks[i]!;
+    const r = sched.place(task, task.submittedAtS);
+    if (r >= 0) {
+      rowTask[r] = i;
+      placed++;
+      if (sched.rowStart[r]! > task.earliestStartS) deferred++;
+    }
+  }
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const cpuSeconds = cpuSecondsSince(c0);
+  // the same run again (untimed), its book calls recorded, then replayed alone into a fresh book
+  const tracing = new TracingBook(w.sites);
+  const again = new FloorScheduler(table, tracing, nTasks);
+  for (let i = 0; i < nTasks; i++) again.place(tasks[i]!, tasks[i]!.submittedAtS);
+  if (again.rows !== sched.rows || again.checks !== sched.checks) throw new Error('the traced run decided otherwise');
+  collectGarbage();
+  const bookings = replayTrace(tracing, new ReservationBook(w.sites), false);
+  collectGarbage();
+  const book = replayTrace(tracing, new ReservationBook(w.sites), true);
+  const walks = Math.max(1, sched.walks);
+  return {
+    benchmark: 'decision-floor',
+    seed: SEED,
+    node: process.version,
+    nodeFlags: process.execArgv.filter((a) => a.startsWith('--max-') || a.startsWith('--no-lazy')),
+    sites: nSites,
+    tasks: nTasks,
+    searchBudget: BUDGET,
+    cpuSeconds: round(cpuSeconds, 3),
+    wallSeconds: round(wallSeconds, 3),
+    decisionsPerSecond: Math.round(nTasks / cpuSeconds),
+    microsecondsPerDecision: round((cpuSeconds / nTasks) * 1e6, 2),
+    // class builds here are plain (every site, then a sort), not the scheduler's: the rate without them
+    decisionsPerSecondWithoutClassBuilds: Math.round(nTasks / (cpuSeconds - sched.buildMs / 1000)),
+    placed,
+    deferredToGreenerHour: deferred,
+    taskClasses: sched.builds,
+    classBuildSeconds: round(sched.buildMs / 1000, 3),
+    meanCandidatesVisited: round(sched.visited / walks, 2),
+    meanStartsScored: round(sched.tries / walks, 2),
+    meanCapacityChecks: round(sched.checks / walks, 2),
+    // the run's capacity questions and bookings alone, replayed in order into a fresh book
+    bookMicrosecondsPerDecision: round((book.seconds / nTasks) * 1e6, 2),
+    bookQuestions: book.questions,
+    bookBookings: book.bookings,
+    // the bookings alone (and the book's forgetting), without the questions
+    bookingsOnlyMicrosecondsPerDecision: round((bookings.seconds / nTasks) * 1e6, 2),
+  };
+}
+
+process.stdout.write(`${JSON.stringify(run())}\n`);
