@@ -157,7 +157,32 @@ class Timeline {
     }
     // rows from `end` on are unchanged, and so are their suffix maxima: redo the ones before — only in
     // the resources this booking touched, unless a rough merge moved some other resource's maxima a little
-    this.suffixBefore(Math.min(end, this.n), i, roughMerge ? 0 : nd, dims);
+    const stop = Math.min(end, this.n);
+    if (sign > 0 && !roughMerge) this.raiseSuffix(i, stop, nd, dims);
+    else this.suffixBefore(stop, i, roughMerge ? 0 : nd, dims);
+  }
+
+  /**
+   * The suffix maxima after a booking raised the usage of rows [i, end) (merging only exact copies): redo
+   * those rows, then, since usage only rose, each earlier row's maximum becomes at most row i's new one —
+   * a loop per resource that stops at the first row already that high.
+   */
+  private raiseSuffix(i: number, end: number, nd: number, dims: Int32Array): void {
+    const D = this.dims;
+    const S = this.S;
+    const buf = this.buf;
+    const n = this.n;
+    for (let k = 0; k < nd; k++) {
+      const use = 1 + dims[k]!;
+      const suf = use + D;
+      let high = end < n ? buf[end * S + suf]! : 0;
+      for (let r = end - 1; r >= i; r--) {
+        const v = buf[r * S + use]!;
+        if (v > high) high = v;
+        buf[r * S + suf] = high;
+      }
+      for (let r = i - 1; r >= 0 && buf[r * S + suf]! < high; r--) buf[r * S + suf] = high;
+    }
   }
 
   /**
