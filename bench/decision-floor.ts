@@ -6,7 +6,8 @@
  * scheduler would leave it:
  * - a class per task (the scheduler's own numeric class hash), built once: the sites with the right kind
  *   of capacity (and GPU pool) inside the SLA, ranked by a lower bound, every column a typed array;
- * - a walk with the balanced weights and the scheduler's pruning rules: candidates in bound order, a
+ * - a walk with the balanced weights (price, latency, east→west, carbon, delay and load; not near scarcity,
+ *   which is one more fixed column) and the scheduler's pruning rules: candidates in bound order, a
  *   budget of 16 once one fits, every start hour up to a day for flexible work, the carbon mean of the
  *   run from the scheduler's own hour-major table, a capacity question only where the score could win;
  * - capacity questions and the booking in the scheduler's own ReservationBook (the real book);
@@ -14,9 +15,12 @@
  * No explanations, runners-up's breakdowns, fair share, queues or API types: what is left is what any
  * decision of this kind has to pay for, in this runtime, on this machine.
  *
- * Reported, per CPU second: decisionsPerSecond (the whole stripped decision, class builds included),
- * bookingOnlyPerSecond (the same decisions' bookings replayed alone into a fresh book), and the walk's
- * counts (candidates visited, starts scored, capacity questions), to set beside the scheduler's own.
+ * Reported, per CPU second: decisionsPerSecond (the whole stripped decision, class builds included) and
+ * decisionsPerSecondWithoutClassBuilds (its classes are built plainly, not as the scheduler's plans are);
+ * the walk's counts (candidates visited, starts scored, capacity questions), to set beside the
+ * scheduler's own; and the book's own share: the same run repeated untimed with every book call recorded,
+ * then the calls replayed alone into a fresh book — questions and bookings (bookMicrosecondsPerDecision),
+ * and bookings alone (bookingsOnlyMicrosecondsPerDecision).
  *
  * Options: --sites N --tasks N --scale X --seed N --budget N (as in bench/scheduler.ts).
  */
@@ -28,7 +32,14 @@ import { Rng } from '../src/domain/rng.js';
 import type { Task, TaskResources } from '../src/domain/task.js';
 import { fitsShare } from '../src/scheduler/capacity.js';
 import { classHash, sameClass } from '../src/scheduler/class-index.js';
-import { GPU_REF_POWER_W, INTENSITY_REF_G_PER_KWH, PUE_REF } from '../src/scheduler/references.js';
+import { profileFor } from '../src/scheduler/profiles/index.js';
+import {
+  DELAY_REF_S,
+  GPU_REF_POWER_W,
+  INTENSITY_REF_G_PER_KWH,
+  LATENCY_REF_MS,
+  PUE_REF,
+} from '../src/scheduler/references.js';
 import { ReservationBook } from '../src/scheduler/reservation-book.js';
 import { SiteTable, STATUS_UP } from '../src/scheduler/site-table.js';
 import { makeTask, T0, world } from './national-workload.js';
@@ -46,17 +57,17 @@ const SEED = Number(args.seed);
 const BUDGET = Number(args.budget);
 const log = (msg: string) => process.stderr.write(`[bench decision-floor] ${msg}\n`);
 
-// the balanced profile's weights and deferral (src/scheduler/profiles/balanced.ts)
-const W_CARBON = 0.3;
-const W_PRICE = 0.3;
-const W_LATENCY = 0.15;
-const W_EAST = 0.15;
-const W_LOAD = 0.05;
-const W_DELAY = 0.05;
-const MAX_DEFER_S = 24 * 3600;
-const STEP_S = 3600;
-const DELAY_REF_S = 86400;
-const LATENCY_REF_MS = 100;
+// the balanced profile's weights and deferral
+const BALANCED = profileFor('balanced');
+const weight = (name: string) => BALANCED.weights[name] ?? 0;
+const W_CARBON = weight('carbon');
+const W_PRICE = weight('price');
+const W_LATENCY = weight('latency');
+const W_EAST = weight('eastWest');
+const W_LOAD = weight('loadBalance');
+const W_DELAY = weight('delay');
+const MAX_DEFER_S = BALANCED.maxDeferS;
+const STEP_S = BALANCED.deferStepS;
 /** Bounds hold over the whole run (three days of arrivals plus a day of deferral and the longest runs). */
 const HORIZON_S = 21 * 86400;
 const TOP_K = 4;
