@@ -53,8 +53,22 @@ const { values: args } = parseArgs({
     budget: { type: 'string', default: '16' },
   },
 });
-const SEED = Number(args.seed);
-const BUDGET = Number(args.budget);
+/** A numeric option, or a clear error naming it. */
+function option(
+  name: 'sites' | 'tasks' | 'scale' | 'seed' | 'budget',
+  ok: (x: number) => boolean,
+  what: string,
+): number {
+  const x = Number(args[name]);
+  if (!ok(x)) throw new Error(`--${name} must be ${what}, got '${args[name]}'`);
+  return x;
+}
+const isCount = (x: number) => Number.isInteger(x) && x >= 1;
+const SEED = option('seed', Number.isInteger, 'an integer');
+const BUDGET = option('budget', (x) => isCount(x) || x === Number.POSITIVE_INFINITY, 'an integer ≥ 1 or Infinity');
+const SITES = option('sites', isCount, 'an integer ≥ 1');
+const TASKS = option('tasks', isCount, 'an integer ≥ 1');
+const SCALE = option('scale', (x) => x > 0 && Number.isFinite(x), 'a positive number');
 const log = (msg: string) => process.stderr.write(`[bench decision-floor] ${msg}\n`);
 
 // the balanced profile's weights and deferral
@@ -418,10 +432,10 @@ const cpuSecondsSince = (c0: NodeJS.CpuUsage) => {
 };
 
 function run() {
-  const nSites = Number(args.sites);
-  const nTasks = Number(args.tasks);
+  const nSites = SITES;
+  const nTasks = TASKS;
   const rng = new Rng(SEED);
-  const w = world(nSites, rng, Number(args.scale));
+  const w = world(nSites, rng, SCALE);
   const table = new SiteTable(w);
   const spanS = 3 * 86400;
   const tasks: Task[] = [];
@@ -477,7 +491,7 @@ function run() {
     nodeFlags: process.execArgv.filter((a) => a.startsWith('--max-') || a.startsWith('--no-lazy')),
     sites: nSites,
     tasks: nTasks,
-    searchBudget: BUDGET,
+    searchBudget: String(BUDGET),
     cpuSeconds: round(cpuSeconds, 3),
     wallSeconds: round(wallSeconds, 3),
     decisionsPerSecond: Math.round(nTasks / cpuSeconds),
