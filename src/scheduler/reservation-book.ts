@@ -166,7 +166,7 @@ class Timeline {
    * The suffix maxima after a booking raised the usage of rows [i, end) (merging only exact copies): redo
    * those rows; since usage only rose, an earlier row's maximum is the larger of its old one and row i's
    * new one. Maxima never fall going back through the rows, so one loop per resource lifts them and stops
-   * at the first row already that high (the same maxima as the full recompute: fuzzed against it).
+   * at the first row already that high (the property tests hold the answers to a naive model).
    */
   private raiseSuffix(i: number, end: number, nd: number, dims: Int32Array): void {
     const D = this.dims;
