@@ -27,11 +27,14 @@
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { CPU_CORE_POWER_W, HPC_NODE_POWER_W } from '../src/domain/energy.js';
+import { itPowerKw } from '../src/domain/energy.js';
 import { Rng } from '../src/domain/rng.js';
 import type { Task, TaskResources } from '../src/domain/task.js';
 import { fitsShare } from '../src/scheduler/capacity.js';
 import { classHash, sameClass } from '../src/scheduler/class-index.js';
+import { emptySiteShare } from '../src/scheduler/plugins/load-balance.js';
+import { computeRateFenPerHour, referenceRateFenPerHour } from '../src/scheduler/plugins/price.js';
+import { matchingPools } from '../src/scheduler/plugins/resource-fit.js';
 import { profileFor } from '../src/scheduler/profiles/index.js';
 import {
   DELAY_REF_S,
@@ -42,7 +45,7 @@ import {
 } from '../src/scheduler/references.js';
 import { ReservationBook } from '../src/scheduler/reservation-book.js';
 import { SiteTable, STATUS_UP } from '../src/scheduler/site-table.js';
-import { makeTask, T0, world } from './national-workload.js';
+import { ARRIVAL_SPAN_S, arrivals, makeTask, T0, world } from './national-workload.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -113,28 +116,17 @@ function buildClass(task: Task, table: SiteTable, minimum: Float64Array): FloorC
   const rtt = table.rttFrom(task.originCity);
   const sla = task.latencySlaMs;
   const ref = table.refPrices;
-  const refRate =
-    need.cpuCores * ref.fenPerCoreHour + need.gpus * ref.fenPerGpuHour + need.hpcNodes * ref.fenPerHpcNodeHour;
-  const refKw =
-    (need.cpuCores * CPU_CORE_POWER_W + need.gpus * GPU_REF_POWER_W + need.hpcNodes * HPC_NODE_POWER_W) / 1000;
+  const refRate = referenceRateFenPerHour(need, ref);
+  const refKw = itPowerKw(need, GPU_REF_POWER_W);
   const sites: number[] = [];
   const pools: number[] = [];
   for (let s = 0; s < table.n; s++) {
     if (sla !== null && rtt[s]! > sla) continue;
     if (need.cpuCores > table.capCpu[s]! || need.memoryGb > table.capMem[s]!) continue;
     if (need.hpcNodes > table.capHpc[s]! || need.storageTb > table.capStorage[s]!) continue;
-    if (need.gpus === 0) {
+    for (const pool of matchingPools(need, table.sites[s]!)) {
       sites.push(s);
-      pools.push(-1);
-      continue;
-    }
-    const gpus = table.sites[s]!.capacity.gpus;
-    for (let k = 0; k < gpus.length; k++) {
-      const g = gpus[k]!;
-      if (g.count < need.gpus || (need.gpuModel !== undefined && g.model !== need.gpuModel)) continue;
-      if (need.minGpuFp16Tflops !== undefined && g.fp16Tflops < need.minGpuFp16Tflops) continue;
-      sites.push(s);
-      pools.push(k);
+      pools.push(pool);
     }
   }
   const n = sites.length;
@@ -146,27 +138,16 @@ function buildClass(task: Task, table: SiteTable, minimum: Float64Array): FloorC
   const lb = new Float64Array(n);
   for (let c = 0; c < n; c++) {
     const s = sites[c]!;
-    const site = table.sites[s]!;
-    const p = site.prices;
-    const rate =
-      need.cpuCores * p.priceFenPerCoreHour +
-      need.gpus * p.priceFenPerGpuHour +
-      need.hpcNodes * p.priceFenPerHpcNodeHour;
+    const pool = pools[c]!;
+    const rate = computeRateFenPerHour(need, table.sites[s]!);
     const latency = sla !== null ? rtt[s]! / sla : Math.min(1, rtt[s]! / LATENCY_REF_MS);
     const east = sla === null && table.east[s] === 1 ? 1 : 0;
     fixed[c] = W_PRICE * (refRate > 0 ? rate / refRate : 0) + W_LATENCY * latency + W_EAST * east;
     moved[c] = ref.fenPerGbMoved > 0 ? table.priceMoved[s]! / ref.fenPerGbMoved : 0;
-    const gpuW = pools[c]! >= 0 ? table.gpuPowerW[s]![pools[c]!]! : 0;
-    const kw = (need.cpuCores * CPU_CORE_POWER_W + need.gpus * gpuW + need.hpcNodes * HPC_NODE_POWER_W) / 1000;
+    const kw = itPowerKw(need, pool >= 0 ? table.gpuPowerW[s]![pool]! : 0);
     carbonK[c] = refKw > 0 ? ((kw / refKw) * (table.pue[s]! / PUE_REF)) / INTENSITY_REF_G_PER_KWH : 0;
     carbonLow[c] = W_CARBON * Math.min(1, carbonK[c]! * minimum[s]!);
-    let share = 0;
-    if (need.cpuCores > 0) share = Math.max(share, need.cpuCores / table.capCpu[s]!);
-    if (need.memoryGb > 0) share = Math.max(share, need.memoryGb / table.capMem[s]!);
-    if (need.hpcNodes > 0) share = Math.max(share, need.hpcNodes / table.capHpc[s]!);
-    if (need.storageTb > 0) share = Math.max(share, need.storageTb / table.capStorage[s]!);
-    if (need.gpus > 0) share = Math.max(share, need.gpus / table.gpuCount[s]![pools[c]!]!);
-    loadLow[c] = W_LOAD * Math.min(1, share);
+    loadLow[c] = W_LOAD * emptySiteShare(need, table, s, pool);
     lb[c] = fixed[c]! + carbonLow[c]! + loadLow[c]!;
   }
   // renumber in rank order: a walk reads every column from its start
@@ -437,13 +418,7 @@ function run() {
   const rng = new Rng(SEED);
   const w = world(nSites, rng, SCALE);
   const table = new SiteTable(w);
-  const spanS = 3 * 86400;
-  const tasks: Task[] = [];
-  let at = T0;
-  for (let i = 0; i < nTasks; i++) {
-    at += rng.exp(spanS / nTasks);
-    tasks.push(makeTask(rng, `d${i}`, at, { flexible: true }));
-  }
+  const tasks = arrivals(rng, nTasks);
   log(`${nTasks} tasks on ${nSites} sites, search budget ${BUDGET}`);
   // warm the JIT as bench/scheduler.ts does: tasks from the same factory, on a book and classes of their own
   {
@@ -451,7 +426,7 @@ function run() {
     const warmRng = new Rng(SEED + 100);
     let wat = T0;
     for (let i = 0; i < Math.min(5000, nTasks); i++) {
-      wat += warmRng.exp(spanS / nTasks);
+      wat += warmRng.exp(ARRIVAL_SPAN_S / nTasks);
       warm.place(makeTask(warmRng, `w${i}`, wat, { flexible: true }), wat);
     }
   }

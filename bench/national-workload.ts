@@ -155,3 +155,15 @@ export function makeTask(rng: Rng, id: string, atS: number, opts: { flexible: bo
     priority: rng.int(0, 3),
   };
 }
+
+/** The benchmarks' arrivals: `nTasks` tasks over three days (Poisson), flexible work included, ids `d0`, `d1`, … */
+export const ARRIVAL_SPAN_S = 3 * 86400;
+export function arrivals(rng: Rng, nTasks: number): Task[] {
+  const tasks: Task[] = [];
+  let at = T0;
+  for (let i = 0; i < nTasks; i++) {
+    at += rng.exp(ARRIVAL_SPAN_S / nTasks);
+    tasks.push(makeTask(rng, `d${i}`, at, { flexible: true }));
+  }
+  return tasks;
+}

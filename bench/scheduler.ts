@@ -45,7 +45,7 @@ import type { Profile } from '../src/scheduler/profiles/profile.js';
 import { ReservationBook } from '../src/scheduler/reservation-book.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
 import type { SchedulerWorld } from '../src/scheduler/world.js';
-import { makeTask, T0, world } from './national-workload.js';
+import { ARRIVAL_SPAN_S, arrivals, makeTask, T0, world } from './national-workload.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -97,13 +97,7 @@ async function decisions(nSites: number, nTasks: number, profile: Profile) {
   const clock = new ManualClock(T0);
   const book = new ReservationBook(w.sites);
   const sched = new Scheduler({ world: w, profile, clock, capacity: book });
-  const spanS = 3 * 86400;
-  const tasks: Task[] = [];
-  let at = T0;
-  for (let i = 0; i < nTasks; i++) {
-    at += rng.exp(spanS / nTasks);
-    tasks.push(makeTask(rng, `d${i}`, at, { flexible: true }));
-  }
+  const tasks = arrivals(rng, nTasks);
   log(`decisions: ${profile.name}, ${nTasks} tasks on ${nSites} sites, search budget ${profile.searchBudget}`);
   // warm the JIT on a separate scheduler so the measured run starts cold on caches but not on code: with
   // tasks made as the measured ones are (a copy with other fields is another hidden class to V8, and the
@@ -114,7 +108,7 @@ async function decisions(nSites: number, nTasks: number, profile: Profile) {
     const warmRng = new Rng(SEED + 100);
     let wat = T0;
     for (let i = 0; i < Math.min(5000, nTasks); i++) {
-      wat += warmRng.exp(spanS / nTasks);
+      wat += warmRng.exp(ARRIVAL_SPAN_S / nTasks);
       warmClock.set(wat);
       warm.place(makeTask(warmRng, `w${i}`, wat, { flexible: true }), { reserve: true });
     }

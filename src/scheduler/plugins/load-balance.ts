@@ -5,8 +5,22 @@
  * bound is the task's own share of an empty site.
  */
 
+import type { TaskResources } from '../../domain/task.js';
 import { f64Column } from '../column-arena.js';
+import type { SiteTable } from '../site-table.js';
 import type { ScorePlugin } from './types.js';
+
+/** The task's own share of site s (GPU pool `pool`) with nothing else booked, at most 1. */
+export function emptySiteShare(need: TaskResources, table: SiteTable, s: number, pool: number): number {
+  let share = 0;
+  // the same quotients the reservation book forms (need / capacity), on an empty site
+  if (need.cpuCores > 0) share = Math.max(share, need.cpuCores / table.capCpu[s]!);
+  if (need.memoryGb > 0) share = Math.max(share, need.memoryGb / table.capMem[s]!);
+  if (need.hpcNodes > 0) share = Math.max(share, need.hpcNodes / table.capHpc[s]!);
+  if (need.storageTb > 0) share = Math.max(share, need.storageTb / table.capStorage[s]!);
+  if (need.gpus > 0 && pool >= 0) share = Math.max(share, need.gpus / table.gpuCount[s]![pool]!);
+  return Math.min(1, share);
+}
 
 export const loadBalanceScore: ScorePlugin = {
   name: 'loadBalance',
@@ -15,18 +29,7 @@ export const loadBalanceScore: ScorePlugin = {
   prepare(plan, table) {
     const need = plan.shape.resources;
     const col = f64Column(plan.n);
-    for (let c = 0; c < plan.n; c++) {
-      const s = plan.site[c]!;
-      const pool = plan.pool[c]!;
-      let share = 0;
-      // the same quotients the reservation book forms (need / capacity), on an empty site
-      if (need.cpuCores > 0) share = Math.max(share, need.cpuCores / table.capCpu[s]!);
-      if (need.memoryGb > 0) share = Math.max(share, need.memoryGb / table.capMem[s]!);
-      if (need.hpcNodes > 0) share = Math.max(share, need.hpcNodes / table.capHpc[s]!);
-      if (need.storageTb > 0) share = Math.max(share, need.storageTb / table.capStorage[s]!);
-      if (need.gpus > 0 && pool >= 0) share = Math.max(share, need.gpus / table.gpuCount[s]![pool]!);
-      col[c] = Math.min(1, share);
-    }
+    for (let c = 0; c < plan.n; c++) col[c] = emptySiteShare(need, table, plan.site[c]!, plan.pool[c]!);
     plan.cols.loadBalanceEmpty = col;
   },
   part(_env, _c, _startS, share) {
