@@ -9,8 +9,9 @@
  * - a walk with the balanced weights (price, latency, east→west, carbon, delay and load; not near scarcity,
  *   which is one more fixed column) and the scheduler's pruning rules: candidates in bound order, a
  *   budget of 16 once one fits, every start hour up to a day for flexible work, the carbon mean of the
- *   run from the scheduler's own hour-major table, a capacity question only where the score could win;
- * - capacity questions and the booking in the scheduler's own ReservationBook (the real book);
+ *   run from the scheduler's own hour-major table, each site's load read once (the book's loadShare), a
+ *   question over a run only where that load is over capacity and the score could win;
+ * - load reads, capacity questions and the booking in the scheduler's own ReservationBook (the real book);
  * - the decision kept as numbers in typed-array rows (no placement object, no story, no id map but the book's).
  * No explanations, runners-up's breakdowns, fair share, queues or API types: what is left is what any
  * decision of this kind has to pay for, in this runtime, on this machine.
@@ -19,7 +20,8 @@
  * decisionsPerSecondWithoutClassBuilds (its classes are built plainly, not as the scheduler's plans are);
  * the walk's counts (candidates visited, starts scored, capacity questions), to set beside the
  * scheduler's own; and the book's own share: the same run repeated untimed with every book call recorded,
- * then the calls replayed alone into a fresh book — questions and bookings (bookMicrosecondsPerDecision),
+ * then the calls replayed alone into a fresh book — load reads, questions and bookings
+ * (bookMicrosecondsPerDecision),
  * and bookings alone (bookingsOnlyMicrosecondsPerDecision).
  *
  * Options: --sites N --tasks N --scale X --seed N --budget N (as in bench/scheduler.ts).
@@ -171,6 +173,7 @@ function buildClass(task: Task, table: SiteTable, minimum: Float64Array): FloorC
 const QUESTION = 0;
 const BOOKING = 1;
 const FORGET = 2;
+const LOAD = 3;
 
 /** The real book, recording every call the walk makes (for the untimed run whose calls are replayed alone). */
 class TracingBook extends ReservationBook {
@@ -197,6 +200,11 @@ class TracingBook extends ReservationBook {
     return super.peakShare(site, need, pool, startS, endS);
   }
 
+  override loadShare(site: number, need: TaskResources, pool: number, fromS: number): number {
+    this.record(LOAD, site, need, pool, fromS, fromS);
+    return super.loadShare(site, need, pool, fromS);
+  }
+
   override reserve(taskId: string, site: number, need: TaskResources, pool: number, startS: number, endS: number) {
     this.record(BOOKING, site, need, pool, startS, endS, taskId);
     return super.reserve(taskId, site, need, pool, startS, endS);
@@ -213,7 +221,8 @@ function replayTrace(
   t: TracingBook,
   book: ReservationBook,
   withQuestions: boolean,
-): { seconds: number; questions: number; bookings: number } {
+): { seconds: number; loads: number; questions: number; bookings: number } {
+  let loads = 0;
   let questions = 0;
   let bookings = 0;
   let sink = 0;
@@ -224,13 +233,17 @@ function replayTrace(
       if (!withQuestions) continue;
       sink += book.peakShare(t.site[i]!, t.need[i]!, t.pool[i]!, t.startS[i]!, t.endS[i]!);
       questions++;
+    } else if (k === LOAD) {
+      if (!withQuestions) continue;
+      sink += book.loadShare(t.site[i]!, t.need[i]!, t.pool[i]!, t.startS[i]!);
+      loads++;
     } else if (k === BOOKING) {
       book.reserve(t.taskId[i]!, t.site[i]!, t.need[i]!, t.pool[i]!, t.startS[i]!, t.endS[i]!);
       bookings++;
     } else book.forgetBefore(t.startS[i]!);
   }
   if (Number.isNaN(sink)) throw new Error('a capacity question answered NaN');
-  return { seconds: cpuSecondsSince(c0), questions, bookings };
+  return { seconds: cpuSecondsSince(c0), loads, questions, bookings };
 }
 
 /** The stripped scheduler: classes, the walk, the book and the decision rows. */
@@ -257,6 +270,7 @@ class FloorScheduler {
   buildMs = 0;
   walks = 0;
   visited = 0;
+  loads = 0;
   tries = 0;
   checks = 0;
 
@@ -347,6 +361,7 @@ class FloorScheduler {
     const status = table.status;
     this.topN = 0;
     let visited = 0;
+    let loads = 0;
     let tries = 0;
     let checks = 0;
     for (let c = 0; c < k.n; c++) {
@@ -360,7 +375,12 @@ class FloorScheduler {
       const fixed = k.fixed[c]! + dataW * k.moved[c]!;
       if (fixed + k.carbonLow[c]! > worst) continue;
       const ck = k.carbonK[c]!;
-      const loadLow = k.loadLow[c]!;
+      // the site's load from the earliest start on, the same for every start; within capacity, every start fits
+      const share = book.loadShare(s, need, pool, ready);
+      loads++;
+      if (share === Number.POSITIVE_INFINITY) continue;
+      const roomy = fitsShare(share);
+      const load = W_LOAD * Math.min(1, share);
       let best = Number.POSITIVE_INFINITY;
       let bestStart = 0;
       for (let j = 0; j < ns; j++) {
@@ -370,15 +390,14 @@ class FloorScheduler {
         if (!single && fixed + k.carbonLow[c]! + delay > Math.min(worst, best)) break;
         const partial = fixed + W_CARBON * Math.min(1, ck * intensity.mean(s, st, st + dur)) + delay;
         tries++;
-        if (partial + loadLow > worst || partial + loadLow >= best) continue;
-        const share = book.peakShare(s, need, pool, st, st + dur);
-        checks++;
-        if (!fitsShare(share)) continue;
-        const total = partial + W_LOAD * Math.min(1, share);
-        if (total < best) {
-          best = total;
-          bestStart = st;
+        const total = partial + load;
+        if (total > worst || total >= best) continue;
+        if (!roomy) {
+          checks++;
+          if (!book.fits(s, need, pool, st, st + dur)) continue;
         }
+        best = total;
+        bestStart = st;
       }
       if (best !== Number.POSITIVE_INFINITY) this.offer(best, s, pool, bestStart);
     }
@@ -386,6 +405,7 @@ class FloorScheduler {
     this.visited += visited;
     this.tries += tries;
     this.checks += checks;
+    this.loads += loads;
     if (this.topN === 0) return -1;
     const s = this.topSite[0]!;
     const st = this.topStart[0]!;
@@ -453,7 +473,8 @@ function run() {
   const tracing = new TracingBook(w.sites);
   const again = new FloorScheduler(table, tracing, nTasks);
   for (let i = 0; i < nTasks; i++) again.place(tasks[i]!, tasks[i]!.submittedAtS);
-  if (again.rows !== sched.rows || again.checks !== sched.checks) throw new Error('the traced run decided otherwise');
+  if (again.rows !== sched.rows || again.checks !== sched.checks || again.loads !== sched.loads)
+    throw new Error('the traced run decided otherwise');
   collectGarbage();
   const bookings = replayTrace(tracing, new ReservationBook(w.sites), false);
   collectGarbage();
@@ -479,9 +500,11 @@ function run() {
     classBuildSeconds: round(sched.buildMs / 1000, 3),
     meanCandidatesVisited: round(sched.visited / walks, 2),
     meanStartsScored: round(sched.tries / walks, 2),
+    meanLoadReads: round(sched.loads / walks, 2),
     meanCapacityChecks: round(sched.checks / walks, 2),
     // the run's capacity questions and bookings alone, replayed in order into a fresh book
     bookMicrosecondsPerDecision: round((book.seconds / nTasks) * 1e6, 2),
+    bookLoadReads: book.loads,
     bookQuestions: book.questions,
     bookBookings: book.bookings,
     // the bookings alone (and the book's forgetting), without the questions

@@ -155,6 +155,7 @@ async function decisions(nSites: number, nTasks: number, profile: Profile) {
     // per walk (the warm-up's scheduler is not counted): where a decision's time goes
     meanCandidatesVisited: round(stats.visited / Math.max(1, stats.walks), 2),
     meanStartsScored: round(stats.tries / Math.max(1, stats.walks), 2),
+    meanLoadReads: round(stats.loads / Math.max(1, stats.walks), 2),
     meanCapacityChecks: round(stats.checks / Math.max(1, stats.walks), 2),
   };
 }

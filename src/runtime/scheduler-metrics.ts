@@ -1,6 +1,6 @@
 /**
  * The scheduler in `/metrics`: how much work its decisions take (walks, candidates visited,
- * (candidate, start) pairs scored, capacity peaks asked for), how many task classes it has planned
+ * site loads read, (candidate, start) pairs scored, runs checked for room), how many task classes it has planned
  * and how many of those share another class's plan, and its queues now. Read from the live
  * scheduler when Prometheus scrapes (a copy of a few counters), so they cost nothing between scrapes.
  */
@@ -11,6 +11,7 @@ export interface SchedulerStats {
   sharedPlans: number;
   walks: number;
   visited: number;
+  loads: number;
   tries: number;
   checks: number;
   queued: number;
@@ -44,10 +45,11 @@ export function registerSchedulerMetrics(registry: Registry, stats: () => Schedu
     'Candidates (site, GPU pool) the walks examined',
     (s) => s.visited,
   );
+  total('suanwang_scheduler_load_reads_total', 'Site loads the walks read from the reservation book', (s) => s.loads);
   total('suanwang_scheduler_starts_scored_total', '(candidate, start time) pairs the walks scored', (s) => s.tries);
   total(
     'suanwang_scheduler_capacity_checks_total',
-    'Capacity peaks the walks asked the reservation book for',
+    'Runs the walks checked for room in the reservation book (only where a site’s load is over capacity)',
     (s) => s.checks,
   );
   total('suanwang_scheduler_task_classes_total', 'Task classes planned', (s) => s.plans);

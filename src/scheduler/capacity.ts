@@ -40,6 +40,12 @@ export interface CapacityView {
    * site has none of a resource the task needs.
    */
   peakShare(site: number, need: TaskResources, gpuPool: number, startS: number, endS: number): number;
+  /**
+   * The load-balance score's input: the highest share in use from `fromS` on (over all later time, not
+   * only a run's interval), once `need` is added, of any resource `need` asks for — a site's committed
+   * load, read without a search over the run. Infinity when the site has none of a resource.
+   */
+  loadShare(site: number, need: TaskResources, gpuPool: number, fromS: number): number;
   fits(site: number, need: TaskResources, gpuPool: number, startS: number, endS: number): boolean;
   /** Book `need` at the site over [startS, endS); throws DomainError('conflict') when it does not fit. */
   reserve(

@@ -265,6 +265,11 @@ class Timeline {
     }
   }
 
+  /** Highest usage of resource d from time t on, given first = rowAt(t) (n > 0). */
+  peakFrom(first: number, d: number): number {
+    return this.buf[Math.max(first, 0) * this.S + 1 + this.dims + d]!;
+  }
+
   /** Drop rows that ended before t (the row covering t stays). */
   forgetBefore(t: number): void {
     // the usual case, no row ended yet: no search
@@ -396,6 +401,24 @@ export class ReservationBook implements CapacityView {
     let share = 0;
     for (let k = 0; k < nd; k++) {
       const v = (peaks[k]! + amts[k]!) / cap[dims[k]!]!;
+      if (v > share) share = v;
+    }
+    return share;
+  }
+
+  loadShare(site: number, need: TaskResources, gpuPool: number, fromS: number): number {
+    const l = this.line(site);
+    const cap = l.cap;
+    const nd = this.sparse(l, need, gpuPool);
+    if (nd < 0) return Number.POSITIVE_INFINITY;
+    const dims = this.dimScratch;
+    const amts = this.amtScratch;
+    const first = l.n === 0 ? -1 : l.rowAt(fromS);
+    let share = 0;
+    for (let k = 0; k < nd; k++) {
+      const d = dims[k]!;
+      if (cap[d]! <= 0) return Number.POSITIVE_INFINITY;
+      const v = ((l.n === 0 ? 0 : l.peakFrom(first, d)) + amts[k]!) / cap[d]!;
       if (v > share) share = v;
     }
     return share;

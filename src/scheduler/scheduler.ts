@@ -10,7 +10,7 @@ import type { Placement, Rejection, RunnerUp, ScoreBreakdown, Unplaced } from '.
 import type { SiteStatus } from '../domain/site.js';
 import { type Task, timeLimitS } from '../domain/task.js';
 import { type BatchItem, buildBatch } from './batch.js';
-import { type CapacityView, fitsShare } from './capacity.js';
+import type { CapacityView } from './capacity.js';
 import { ClassIndex } from './class-index.js';
 import { placedExplanation, unplacedReason } from './explain.js';
 import { breakdown, weightedStatic, weightedTotal } from './objective.js';
@@ -237,7 +237,7 @@ export class Scheduler {
   /** The last HiGHS cycle's solver figures. */
   lastBatch: BatchReport | undefined;
   /** sharedPlans: of plan caches replaced by invalidate() (the live cache counts its own). */
-  private readonly counters = { plans: 0, sharedPlans: 0, walks: 0, visited: 0, tries: 0, checks: 0 };
+  private readonly counters = { plans: 0, sharedPlans: 0, walks: 0, visited: 0, loads: 0, tries: 0, checks: 0 };
   private forgotAtS = Number.NEGATIVE_INFINITY;
 
   constructor(opts: SchedulerOptions) {
@@ -401,9 +401,18 @@ export class Scheduler {
 
   /**
    * Work done so far: task classes planned (and how many of them shared another class's plan), walks,
-   * candidates visited, (candidate, start) pairs scored and capacity peaks asked for (benchmarks, metrics).
+   * candidates visited, site loads read, (candidate, start) pairs scored and runs checked for room
+   * (benchmarks, metrics).
    */
-  stats(): { plans: number; sharedPlans: number; walks: number; visited: number; tries: number; checks: number } {
+  stats(): {
+    plans: number;
+    sharedPlans: number;
+    walks: number;
+    visited: number;
+    loads: number;
+    tries: number;
+    checks: number;
+  } {
     return { ...this.counters, sharedPlans: this.counters.sharedPlans + this.cache.sharedCount };
   }
 
@@ -626,14 +635,9 @@ export class Scheduler {
     for (let c = 0; c < plan.n; c++) {
       if (plan.site[c] !== site) continue;
       const pool = plan.pool[c]!;
-      const share = this.capacity.peakShare(
-        this.capIndex[site]!,
-        it.task.resources,
-        pool,
-        startS,
-        startS + env.durationS,
-      );
-      if (!fitsShare(share)) continue;
+      const ci = this.capIndex[site]!;
+      if (!this.capacity.fits(ci, it.task.resources, pool, startS, startS + env.durationS)) continue;
+      const share = this.capacity.loadShare(ci, it.task.resources, pool, env.readyS);
       const staticTotal = weightedStatic(env, c, startS, this.w);
       const total = weightedTotal(env, c, startS, staticTotal, share, this.w);
       // equal totals: the lower pool, whatever the plan's numbering of its candidates
@@ -694,6 +698,7 @@ export class Scheduler {
     const r = this.walker.walk(env, starts);
     this.counters.walks++;
     this.counters.visited += r.visited;
+    this.counters.loads += r.loads;
     this.counters.tries += r.tries;
     this.counters.checks += r.checks;
     if (r.top.length > 0) return { ok: true, env, top: r.top };

@@ -1,8 +1,10 @@
 /**
  * The greedy decision for one task: walk the class plan's candidates in order
- * of their score's lower bound, score each exactly (every start time under
- * consideration), check capacity only where the score could still win, and
- * stop once the bound of the next candidate is above the 4th best found. The
+ * of their score's lower bound, read each site's load once (it is the same
+ * for every start), score each exactly (every start time under
+ * consideration), check capacity over a run only where the load says it may
+ * not fit and the score could still win, and stop once the bound of the next
+ * candidate is above the 4th best found. The
  * result equals scoring every site — tests hold it to that — at a fraction
  * of the cost.
  */
@@ -31,7 +33,7 @@ export interface Choice {
   total: number;
   /** Weighted sum of the static parts (everything but load balance). */
   staticTotal: number;
-  /** Peak capacity share after placing. */
+  /** The site's load share with the task, from the earliest start on (`CapacityView.loadShare`). */
   share: number;
 }
 
@@ -41,8 +43,9 @@ export interface WalkResult {
   /** When nothing fits: distinct sites removed by each dynamic filter (static ones are in the plan). */
   removedByFilter: Record<string, number>;
   samples: Rejection[];
-  /** Candidates examined, (candidate, start) pairs scored, and capacity peaks asked for. */
+  /** Candidates examined, their sites' loads read, (candidate, start) pairs scored, and runs checked for room. */
   visited: number;
+  loads: number;
   tries: number;
   checks: number;
 }
@@ -144,6 +147,7 @@ export class Walker {
     const stamp = ++this.stamp;
     let unhealthy = 0;
     let visited = 0;
+    let loads = 0;
     let tries = 0;
     let checks = 0;
     const single = starts.length === 1;
@@ -181,9 +185,13 @@ export class Walker {
       let bestTotal = Number.POSITIVE_INFINITY;
       let bestStatic = 0;
       let bestStart = 0;
-      let bestShare = 0;
+      // the site's load from the earliest start on: one answer for every start
+      const share = cap.loadShare(ci, need, pool, starts[0]!);
+      loads++;
+      if (share === Number.POSITIVE_INFINITY) continue;
+      // within capacity at its highest from the earliest start on: every start fits, no question per start
+      const roomy = fitsShare(share);
       const flat = fixed + plan.timedLbFlat[c]!;
-      const dyn = plan.dynLb[c]!;
       for (let k = 0; k < starts.length; k++) {
         const st = starts[k]!;
         if (!single) {
@@ -200,21 +208,16 @@ export class Walker {
         for (let j = 0; j < T; j++)
           partial += timedShared[j] === 1 ? perStart[k * T + j]! : timedW[j]! * timed[j]!.part(env, c, st, 0);
         tries++;
-        // the dynamic parts only add, at least their empty-site bound: a static total above the bar cannot win
-        if (partial > worst || partial >= bestTotal) continue;
-        const floor = partial + dyn;
-        if (floor > worst + BOUND_SLACK || floor > bestTotal + BOUND_SLACK) continue;
-        // (a floor from the load at the start alone, before this, pruned one check in nine and cost as much as one)
-        const share = cap.peakShare(ci, need, pool, st, st + dur);
-        checks++;
-        if (!fitsShare(share)) continue;
         const total = weightedTotal(env, c, st, partial, share, this.w);
-        if (total < bestTotal) {
-          bestTotal = total;
-          bestStatic = partial;
-          bestStart = st;
-          bestShare = share;
+        // only a start that could enter the list is checked for room over its run
+        if (total > worst || total >= bestTotal) continue;
+        if (!roomy) {
+          checks++;
+          if (!cap.fits(ci, need, pool, st, st + dur)) continue;
         }
+        bestTotal = total;
+        bestStatic = partial;
+        bestStart = st;
       }
       // only a choice that enters the list is allocated
       if (bestTotal !== Number.POSITIVE_INFINITY && entersTop(top, bestTotal, s, pool, bestStart)) {
@@ -225,12 +228,12 @@ export class Walker {
           startS: bestStart,
           total: bestTotal,
           staticTotal: bestStatic,
-          share: bestShare,
+          share,
         });
       }
     }
-    if (top.length > 0) return { top, removedByFilter: {}, samples: [], visited, tries, checks };
-    return { top, ...this.whyNone(env, starts, unhealthy), visited, tries, checks };
+    if (top.length > 0) return { top, removedByFilter: {}, samples: [], visited, loads, tries, checks };
+    return { top, ...this.whyNone(env, starts, unhealthy), visited, loads, tries, checks };
   }
 
   /** Nothing fitted and every candidate was visited: attribute each candidate site to a dynamic filter. */
@@ -279,6 +282,9 @@ export class IndexedCapacity implements CapacityView {
   ) {}
   siteIndex(siteId: string): number {
     return this.inner.siteIndex(siteId);
+  }
+  loadShare(...a: Parameters<CapacityView['loadShare']>): number {
+    return this.inner.loadShare(this.map[a[0]]!, a[1], a[2], a[3]);
   }
   peakShare(...a: Parameters<CapacityView['peakShare']>): number {
     return this.inner.peakShare(this.map[a[0]]!, a[1], a[2], a[3], a[4]);

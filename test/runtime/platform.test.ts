@@ -99,7 +99,8 @@ describeStores('live platform', (kind) => {
       assert.ok(value('suanwang_scheduler_walks_total') >= 3, 'at least one walk per task');
       assert.equal(value('suanwang_scheduler_walks_total'), stats.walks);
       assert.ok(value('suanwang_scheduler_candidates_visited_total') >= value('suanwang_scheduler_walks_total'));
-      assert.ok(value('suanwang_scheduler_capacity_checks_total') >= 3);
+      assert.ok(value('suanwang_scheduler_load_reads_total') >= 3, 'at least one site load read per walk');
+      assert.equal(value('suanwang_scheduler_capacity_checks_total'), stats.checks);
       assert.ok(value('suanwang_scheduler_task_classes_total') >= 1);
       assert.equal(value('suanwang_scheduler_queued_tasks'), 0, 'nothing waits');
       const held = value('suanwang_scheduler_held_placements');

@@ -47,6 +47,22 @@ describe('ReservationBook', () => {
     assert.throws(() => b.reserve('y', 0, need({ gpus: 1 }), 7, 0, 10), /gpuPool/);
   });
 
+  it('reads a site load from a time on: every later booking counts, each resource and pool apart', () => {
+    const b = book();
+    assert.equal(b.loadShare(0, need({ cpuCores: 10 }), -1, 0), 0.1, 'an empty site: the task alone');
+    b.reserve('now', 0, need({ cpuCores: 30, gpus: 2 }), 0, 0, 100);
+    b.reserve('later', 0, need({ cpuCores: 60 }), -1, 500, 600);
+    assert.equal(b.loadShare(0, need({ cpuCores: 10 }), -1, 0), 0.7, 'the later booking is the peak from 0 on');
+    assert.equal(b.loadShare(0, need({ cpuCores: 10 }), -1, 600), 0.1, 'nothing after 600');
+    assert.equal(b.loadShare(0, need({ gpus: 2 }), 0, 0), 0.5, 'pool 0: 2 + 2 of 8');
+    assert.equal(b.loadShare(0, need({ gpus: 2 }), 1, 0), 0.5, 'pool 1: 2 of 4, apart from pool 0');
+    assert.equal(b.loadShare(1, need({ gpus: 1 }), 3, 0), Number.POSITIVE_INFINITY, 'no such pool');
+    // within capacity from a time on means it fits at every later start (the walk skips those questions)
+    assert.equal(b.fits(0, need({ cpuCores: 40 }), -1, 0, 1000), true);
+    assert.ok(b.loadShare(0, need({ cpuCores: 50 }), -1, 0) > 1);
+    assert.equal(b.fits(0, need({ cpuCores: 50 }), -1, 0, 100), true, 'over capacity only later: the run decides');
+  });
+
   it('refuses an overbooking with a conflict and a double booking of one task', () => {
     const b = book();
     b.reserve('x', 0, need({ cpuCores: 100 }), -1, 0, 10);
@@ -227,6 +243,10 @@ describe('ReservationBook', () => {
               (cpu[s]! + o.cpu) / 100,
               'an instant: its row',
             );
+            // the load from s on: the highest usage at any later time, with the task added
+            let after = 0;
+            for (let t = s; t < cpu.length; t++) after = Math.max(after, cpu[t]!);
+            assert.equal(b.loadShare(0, need({ cpuCores: o.cpu }), -1, s), (after + o.cpu) / 100, 'load from s on');
             if (peak + o.cpu <= 100) {
               const id = `t${n++}`;
               b.reserve(id, 0, need({ cpuCores: o.cpu }), -1, s, e);

@@ -1,8 +1,12 @@
 /**
  * Score: spread the load — the highest share of any resource the task uses
- * that would be in use at the site over the run once it is placed (kube's
- * LeastAllocated). The only part that depends on what others booked; its
- * bound is the task's own share of an empty site.
+ * that is committed at the site from the task's earliest start on, with the
+ * task added (kube's LeastAllocated, over time). One figure for every start:
+ * the book reads it from its suffix maxima without a search (a question per
+ * start over each run's own interval cost twice the decision's capacity work),
+ * and when it is within capacity the task fits at every start. The only part
+ * that depends on what others booked; its bound is the task's own share of an
+ * empty site.
  */
 
 import type { TaskResources } from '../../domain/task.js';
@@ -24,7 +28,7 @@ export function emptySiteShare(need: TaskResources, table: SiteTable, s: number,
 
 export const loadBalanceScore: ScorePlugin = {
   name: 'loadBalance',
-  describe: 'share of the site in use after placing',
+  describe: 'share of the site committed from the start on, with this task',
   timing: 'capacity',
   prepare(plan, table) {
     const need = plan.shape.resources;

@@ -136,7 +136,7 @@ export interface ScorePlugin {
    * compute exactly that.
    */
   affine?: { a: string; b?: string; scalar?: (env: TaskEnv) => number };
-  /** Normalised part in [0,1], lower is better, of candidate c starting at startS; share = peak capacity share after placing. */
+  /** Normalised part in [0,1], lower is better, of candidate c starting at startS; share = the site's load share with the task (`CapacityView.loadShare`). */
   part(env: TaskEnv, c: number, startS: number, share: number): number;
   /**
    * Per candidate, a value ≤ part() for every task of the class and every run
