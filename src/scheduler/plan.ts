@@ -111,7 +111,10 @@ export class PlanCache {
     if (hit) return hit;
     const n = this.table.n;
     const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = f.check(task, this.table.sites[i]!, i, ctx) === null ? 1 : 0;
+    const sites = this.table.sites;
+    // the verdict alone where the filter has one: no reason string for each site that fails
+    if (f.passes) for (let i = 0; i < n; i++) out[i] = f.passes(task, sites[i]!, i, ctx) ? 1 : 0;
+    else for (let i = 0; i < n; i++) out[i] = f.check(task, sites[i]!, i, ctx) === null ? 1 : 0;
     if (key !== undefined) this.masks.set(key, out);
     return out;
   }

@@ -3,11 +3,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { Placement, Unplaced } from '../../src/domain/placement.js';
+import { Rng } from '../../src/domain/rng.js';
 import type { Task } from '../../src/domain/task.js';
+import { FILTER_PLUGINS } from '../../src/scheduler/plugins/index.js';
 import { profileFor } from '../../src/scheduler/profiles/index.js';
 import { ReservationBook } from '../../src/scheduler/reservation-book.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
-import { makeTask, smallWorld, T0 } from './helpers.js';
+import { SiteTable } from '../../src/scheduler/site-table.js';
+import { makeTask, randomTask, randomWorld, smallWorld, T0 } from './helpers.js';
 
 function setup(world = smallWorld()) {
   const clock = new ManualClock(T0);
@@ -124,6 +127,32 @@ describe('filters', () => {
     assert.deepEqual(u.removedByFilter, { capacity: 4 });
     assert.match(u.rejections[0]!.reason, /free over the run: 0 of 1 cores/);
     assert.match(u.reason, /No site can take it now: of 4 sites, 4 by capacity/);
+  });
+
+  it("a static filter's verdict alone (passes, for the masks) agrees with its check on random worlds", () => {
+    const rng = new Rng(7);
+    let failed = 0;
+    let asked = 0;
+    for (let w = 0; w < 40; w++) {
+      const world = randomWorld(rng, rng.int(3, 15), { maxPools: 3 });
+      const table = new SiteTable(world);
+      for (let t = 0; t < 25; t++) {
+        const task = randomTask(rng, `t${t}`, T0);
+        const origin = table.index.origin(task.originCity)!;
+        const ctx = { table, origin, rtt: table.rttFrom(origin.id), nowS: T0 };
+        for (const f of Object.values(FILTER_PLUGINS)) {
+          if (f.stage !== 'static') continue;
+          assert.ok(f.passes, `static filter ${f.name} has a verdict without a reason`);
+          world.sites.forEach((site, i) => {
+            const pass = f.passes!(task, site, i, ctx);
+            asked++;
+            if (!pass) failed++;
+            assert.equal(pass, f.check(task, site, i, ctx) === null, `${f.name} on ${site.id} for ${task.id}`);
+          });
+        }
+      }
+    }
+    assert.ok(failed > asked / 20 && failed < asked, `both verdicts seen (${failed} of ${asked} failed)`);
   });
 
   it('every removal in an Unplaced names a real filter and the counts cover every site', () => {

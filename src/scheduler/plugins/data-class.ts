@@ -10,6 +10,12 @@ export const dataClassFilter: FilterPlugin = {
   stage: 'static',
   describe: 'core data stays in its home region',
   key: (task, origin) => (task.dataClass === 'core' ? `${origin.id}|${task.allowedHubs.join(',')}` : 'any'),
+  passes(task, site, _i, ctx) {
+    if (task.dataClass !== 'core') return true;
+    const hub = ctx.table.index.regionHubOfSite(site);
+    if (hub !== null && task.allowedHubs.includes(hub)) return true;
+    return ctx.origin.hubId !== null ? hub === ctx.origin.hubId : site.province === ctx.origin.province;
+  },
   check(task, site, _i, ctx) {
     if (task.dataClass !== 'core') return null;
     const hub = ctx.table.index.regionHubOfSite(site);

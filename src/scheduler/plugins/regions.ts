@@ -9,6 +9,11 @@ export const regionsFilter: FilterPlugin = {
   stage: 'static',
   describe: 'allowed hubs and 结对子 pairing',
   key: (task, origin) => `${task.allowedHubs.join(',')}|${task.pairedOnly ? origin.id : '-'}`,
+  passes(task, site, _i, ctx) {
+    const hub = ctx.table.index.regionHubOfSite(site);
+    if (task.allowedHubs.length > 0 && (hub === null || !task.allowedHubs.includes(hub))) return false;
+    return !task.pairedOnly || (hub !== null && ctx.origin.pairedHubs.includes(hub));
+  },
   check(task, site, _i, ctx) {
     const hub = ctx.table.index.regionHubOfSite(site);
     if (task.allowedHubs.length > 0 && (hub === null || !task.allowedHubs.includes(hub))) {

@@ -17,12 +17,16 @@ export function matchingPools(need: TaskResources, site: Site): number[] {
   if (need.gpus <= 0) return [-1];
   const out: number[] = [];
   site.capacity.gpus.forEach((g, k) => {
-    if (need.gpuModel !== undefined && g.model !== need.gpuModel) return;
-    if (need.minGpuFp16Tflops !== undefined && g.fp16Tflops < need.minGpuFp16Tflops) return;
-    if (g.count < need.gpus) return;
-    out.push(k);
+    if (poolMatches(need, g)) out.push(k);
   });
   return out;
+}
+
+/** Can this pool serve the task's GPUs (model, speed, count)? */
+function poolMatches(need: TaskResources, g: Site['capacity']['gpus'][number]): boolean {
+  if (need.gpuModel !== undefined && g.model !== need.gpuModel) return false;
+  if (need.minGpuFp16Tflops !== undefined && g.fp16Tflops < need.minGpuFp16Tflops) return false;
+  return g.count >= need.gpus;
 }
 
 function gpuWanted(need: TaskResources): string {
@@ -36,6 +40,13 @@ export const resourceFitFilter: FilterPlugin = {
   stage: 'static',
   describe: 'compute of the right kind and size',
   key: (task) => shapeKey(task.resources),
+  passes(task, site) {
+    const need = task.resources;
+    const c = site.capacity;
+    if (need.cpuCores > c.cpuCores || need.memoryGb > c.memoryGb || need.hpcNodes > c.hpcNodes) return false;
+    if (need.storageTb > c.storageTb) return false;
+    return need.gpus <= 0 || c.gpus.some((g) => poolMatches(need, g));
+  },
   check(task, site) {
     const need = task.resources;
     const c = site.capacity;
