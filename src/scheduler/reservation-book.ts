@@ -125,19 +125,22 @@ class Timeline {
     this.n--;
   }
 
-  /** Add `sign × amounts` (sparse: dims[k] gets amounts[k], k < nd) over [s, e). */
+  /** Add (sign 1) or take away (sign -1) `amounts` over [s, e) (sparse: dims[k] gets amounts[k], k < nd). */
   add(s: number, e: number, dims: Int32Array, amounts: Float64Array, nd: number, sign: number): void {
     const i = this.split(s);
     const j = this.split(e);
     const S = this.S;
     const buf = this.buf;
-    for (let r = i; r < j; r++) {
-      const base = r * S + 1;
-      for (let k = 0; k < nd; k++) {
-        const at = base + dims[k]!;
-        const v = buf[at]! + sign * amounts[k]!;
-        // releases may leave -1e-15 behind; usage is never negative
-        buf[at] = v < 0 && v > -FIT_TOLERANCE ? 0 : v;
+    if (sign > 0) this.raise(i, j, dims, amounts, nd);
+    else {
+      for (let r = i; r < j; r++) {
+        const base = r * S + 1;
+        for (let k = 0; k < nd; k++) {
+          const at = base + dims[k]!;
+          const v = buf[at]! - amounts[k]!;
+          // releases may leave -1e-15 behind; usage is never negative
+          buf[at] = v < 0 && v > -FIT_TOLERANCE ? 0 : v;
+        }
       }
     }
     // merge the boundaries that became redundant (the later one first: indices shift)
@@ -158,17 +161,18 @@ class Timeline {
     // rows from `end` on are unchanged, and so are their suffix maxima: redo the ones before — only in
     // the resources this booking touched, unless a rough merge moved some other resource's maxima a little
     const stop = Math.min(end, this.n);
-    if (sign > 0 && !roughMerge) this.raiseSuffix(i, stop, nd, dims);
-    else this.suffixBefore(stop, i, roughMerge ? 0 : nd, dims);
+    if (sign < 0 || roughMerge) this.suffixBefore(stop, i, roughMerge ? 0 : nd, dims);
   }
 
   /**
-   * The suffix maxima after a booking raised the usage of rows [i, end) (merging only exact copies): redo
-   * those rows; since usage only rose, an earlier row's maximum is the larger of its old one and row i's
-   * new one. Maxima never fall going back through the rows, so one loop per resource lifts them and stops
-   * at the first row already that high (the property tests hold the answers to a naive model).
+   * A booking over rows [i, j) (both ends split, every suffix maximum still valid): add its usage and
+   * redo the suffix maxima of the resources it uses in the same pass, from row j's (unchanged) back to
+   * row i. Usage only rose, so an earlier row's maximum becomes the larger of its old one and row i's new
+   * one: the pass goes on, lifting them, until a row is already that high (maxima never fall going back).
+   * Merging an exact copy afterwards leaves every maximum as it is (the property tests hold the answers
+   * to a naive model); one pass over the rows instead of two.
    */
-  private raiseSuffix(i: number, end: number, nd: number, dims: Int32Array): void {
+  private raise(i: number, j: number, dims: Int32Array, amounts: Float64Array, nd: number): void {
     const D = this.dims;
     const S = this.S;
     const buf = this.buf;
@@ -176,9 +180,11 @@ class Timeline {
     for (let k = 0; k < nd; k++) {
       const use = 1 + dims[k]!;
       const suf = use + D;
-      let high = end < n ? buf[end * S + suf]! : 0;
-      for (let r = end - 1; r >= i; r--) {
-        const v = buf[r * S + use]!;
+      const a = amounts[k]!;
+      let high = j < n ? buf[j * S + suf]! : 0;
+      for (let r = j - 1; r >= i; r--) {
+        const v = buf[r * S + use]! + a;
+        buf[r * S + use] = v;
         if (v > high) high = v;
         buf[r * S + suf] = high;
       }
