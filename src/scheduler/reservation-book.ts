@@ -158,8 +158,9 @@ class Timeline {
       end--;
       roughMerge ||= atI === ROUGHLY;
     }
-    // rows from `end` on are unchanged, and so are their suffix maxima: redo the ones before — only in
-    // the resources this booking touched, unless a rough merge moved some other resource's maxima a little
+    // rows from `end` on are unchanged, and so are their suffix maxima: a release redoes the ones before in
+    // the resources it touched (a booking did in `raise`), and a rough merge, which may move some other
+    // resource's maxima a little, redoes them all
     const stop = Math.min(end, this.n);
     if (sign < 0 || roughMerge) this.suffixBefore(stop, i, roughMerge ? 0 : nd, dims);
   }
