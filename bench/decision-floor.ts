@@ -9,8 +9,8 @@
  * - a walk with the balanced weights (price, latency, east→west, carbon, delay and load; not near scarcity,
  *   which is one more fixed column) and the scheduler's pruning rules: candidates in bound order, a
  *   budget of 16 once one fits, every start hour up to a day for flexible work, the carbon mean of the
- *   run from the scheduler's own hour-major table, the site's load from each start on (the book's
- *   loadShare), a question over a run only where that load is over capacity and the score could win;
+ *   run from the scheduler's own hour-major table, each site's load read once (the book's loadShare), a
+ *   question over a run only where that load is over capacity and the score could win;
  * - load reads, capacity questions and the booking in the scheduler's own ReservationBook (the real book);
  * - the decision kept as numbers in typed-array rows (no placement object, no story, no id map but the book's).
  * No explanations, runners-up's breakdowns, fair share, queues or API types: what is left is what any
@@ -375,7 +375,12 @@ class FloorScheduler {
       const fixed = k.fixed[c]! + dataW * k.moved[c]!;
       if (fixed + k.carbonLow[c]! > worst) continue;
       const ck = k.carbonK[c]!;
-      const loadLow = k.loadLow[c]!;
+      // the site's load from the earliest start on, the same for every start; within capacity, every start fits
+      const share = book.loadShare(s, need, pool, ready);
+      loads++;
+      if (share === Number.POSITIVE_INFINITY) continue;
+      const roomy = fitsShare(share);
+      const load = W_LOAD * Math.min(1, share);
       let best = Number.POSITIVE_INFINITY;
       let bestStart = 0;
       for (let j = 0; j < ns; j++) {
@@ -385,14 +390,9 @@ class FloorScheduler {
         if (!single && fixed + k.carbonLow[c]! + delay > Math.min(worst, best)) break;
         const partial = fixed + W_CARBON * Math.min(1, ck * intensity.mean(s, st, st + dur)) + delay;
         tries++;
-        if (partial + loadLow > worst || partial + loadLow >= best) continue;
-        // the site's load from this start on; within capacity, the run fits
-        const share = book.loadShare(s, need, pool, st);
-        loads++;
-        if (share === Number.POSITIVE_INFINITY) break;
-        const total = partial + W_LOAD * Math.min(1, share);
+        const total = partial + load;
         if (total > worst || total >= best) continue;
-        if (!fitsShare(share)) {
+        if (!roomy) {
           checks++;
           if (!book.fits(s, need, pool, st, st + dur)) continue;
         }

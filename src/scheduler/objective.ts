@@ -121,7 +121,7 @@ export interface EvaluateOptions {
   /** GPU pool at the site; default the matching pool that scores best. */
   gpuPool?: number;
   /**
-   * Load-balance input: the site's load share with the task, from the start on
+   * Load-balance input: the site's load share with the task, from its earliest start on
    * (`CapacityView.loadShare`); read from `capacity` when given, else 0.
    */
   share?: number;
@@ -165,7 +165,7 @@ export function evaluate(
     if (opts.capacity) {
       const ci = opts.capacity.siteIndex(siteId);
       if (ci < 0) throw notFound('site in capacity view', siteId);
-      share = opts.capacity.loadShare(ci, task.resources, pool, startS);
+      share = opts.capacity.loadShare(ci, task.resources, pool, Math.max(nowS, task.earliestStartS));
     }
     const b = breakdown(env, 0, startS, share, w);
     if (best === null || b.total < best.total) best = b;

@@ -637,7 +637,7 @@ export class Scheduler {
       const pool = plan.pool[c]!;
       const ci = this.capIndex[site]!;
       if (!this.capacity.fits(ci, it.task.resources, pool, startS, startS + env.durationS)) continue;
-      const share = this.capacity.loadShare(ci, it.task.resources, pool, startS);
+      const share = this.capacity.loadShare(ci, it.task.resources, pool, env.readyS);
       const staticTotal = weightedStatic(env, c, startS, this.w);
       const total = weightedTotal(env, c, startS, staticTotal, share, this.w);
       // equal totals: the lower pool, whatever the plan's numbering of its candidates

@@ -1,9 +1,9 @@
 /**
  * The greedy decision for one task: walk the class plan's candidates in order
- * of their score's lower bound, score each exactly (every start time under
- * consideration, the site's load from that start on read from the book's
- * suffix maxima), check capacity over a run only where that load is over
- * capacity and the score could still win, and stop once the bound of the next
+ * of their score's lower bound, read each site's load once (it is the same
+ * for every start), score each exactly (every start time under
+ * consideration), check capacity over a run only where the load says it may
+ * not fit and the score could still win, and stop once the bound of the next
  * candidate is above the 4th best found. The
  * result equals scoring every site — tests hold it to that — at a fraction
  * of the cost.
@@ -33,7 +33,7 @@ export interface Choice {
   total: number;
   /** Weighted sum of the static parts (everything but load balance). */
   staticTotal: number;
-  /** The site's load share with the task, from the start on (`CapacityView.loadShare`). */
+  /** The site's load share with the task, from the earliest start on (`CapacityView.loadShare`). */
   share: number;
 }
 
@@ -185,9 +185,13 @@ export class Walker {
       let bestTotal = Number.POSITIVE_INFINITY;
       let bestStatic = 0;
       let bestStart = 0;
-      let bestShare = 0;
+      // the site's load from the earliest start on: one answer for every start
+      const share = cap.loadShare(ci, need, pool, starts[0]!);
+      loads++;
+      if (share === Number.POSITIVE_INFINITY) continue;
+      // within capacity at its highest from the earliest start on: every start fits, no question per start
+      const roomy = fitsShare(share);
       const flat = fixed + plan.timedLbFlat[c]!;
-      const dyn = plan.dynLb[c]!;
       for (let k = 0; k < starts.length; k++) {
         const st = starts[k]!;
         if (!single) {
@@ -204,25 +208,16 @@ export class Walker {
         for (let j = 0; j < T; j++)
           partial += timedShared[j] === 1 ? perStart[k * T + j]! : timedW[j]! * timed[j]!.part(env, c, st, 0);
         tries++;
-        // the dynamic parts only add, at least their empty-site bound: a static total above the bar cannot win
-        if (partial > worst || partial >= bestTotal) continue;
-        const floor = partial + dyn;
-        if (floor > worst + BOUND_SLACK || floor > bestTotal + BOUND_SLACK) continue;
-        // the site's load from this start on: the book's suffix maxima, no scan over the run
-        const share = cap.loadShare(ci, need, pool, st);
-        loads++;
-        if (share === Number.POSITIVE_INFINITY) break;
         const total = weightedTotal(env, c, st, partial, share, this.w);
+        // only a start that could enter the list is checked for room over its run
         if (total > worst || total >= bestTotal) continue;
-        // within capacity from the start on, the run fits; otherwise the run itself is checked for room
-        if (!fitsShare(share)) {
+        if (!roomy) {
           checks++;
           if (!cap.fits(ci, need, pool, st, st + dur)) continue;
         }
         bestTotal = total;
         bestStatic = partial;
         bestStart = st;
-        bestShare = share;
       }
       // only a choice that enters the list is allocated
       if (bestTotal !== Number.POSITIVE_INFINITY && entersTop(top, bestTotal, s, pool, bestStart)) {
@@ -233,7 +228,7 @@ export class Walker {
           startS: bestStart,
           total: bestTotal,
           staticTotal: bestStatic,
-          share: bestShare,
+          share,
         });
       }
     }

@@ -1,12 +1,12 @@
 /**
  * Score: spread the load — the highest share of any resource the task uses
- * that is committed at the site from the run's start on, with the task added
- * (kube's LeastAllocated, over time: a later start, once running work has
- * ended, sees an emptier site). The book reads it from its suffix maxima
- * without a scan over the run (a peak over each run's own interval cost a
- * decision more than all its other capacity work), and when it is within
- * capacity the run fits. The only part that depends on what others booked;
- * its bound is the task's own share of an empty site.
+ * that is committed at the site from the task's earliest start on, with the
+ * task added (kube's LeastAllocated, over time). One figure for every start:
+ * the book reads it from its suffix maxima without a search (a question per
+ * start over each run's own interval cost twice the decision's capacity work),
+ * and when it is within capacity the task fits at every start. The only part
+ * that depends on what others booked; its bound is the task's own share of an
+ * empty site.
  */
 
 import type { TaskResources } from '../../domain/task.js';
