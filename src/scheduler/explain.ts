@@ -58,7 +58,8 @@ function advantage(part: string, best: ScoreBreakdown, other: ScoreBreakdown): s
     case 'nearScarcity':
       return 'leaves scarce near capacity to interactive work';
     case 'loadBalance':
-      return versus('less loaded', best.parts.loadBalance ?? 0, other.parts.loadBalance ?? 0, inUse, '', ' in use');
+      // the load score is the share committed from the start on (work booked to start later counts)
+      return versus('less loaded', best.parts.loadBalance ?? 0, other.parts.loadBalance ?? 0, inUse, '', ' committed');
     case 'delay':
       return 'starts sooner';
     default:

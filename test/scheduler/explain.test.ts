@@ -63,7 +63,7 @@ describe('placedExplanation', () => {
     assert.match(text, /less carbon \(1\.2 kg CO2 vs 5\.7 kg CO2\)/);
     assert.match(text, /score 0\.200 vs b \(b, 0\.300\)/);
     // 10.001% vs 10.002%: three extra decimals is the most a figure gets
-    assert.match(text, /less loaded \(10\.001% vs 10\.002% in use\)/);
+    assert.match(text, /less loaded \(10\.001% vs 10\.002% committed\)/);
     const close = placedExplanation({ ...story(best, other), weights: { latency: 1 } });
     assert.match(close, /nearer \(RTT 14\.4000 ms vs 14\.4000 ms\)/);
   });
