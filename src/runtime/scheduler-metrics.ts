@@ -5,15 +5,10 @@
  * scheduler when Prometheus scrapes (a copy of a few counters), so they cost nothing between scrapes.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { SchedulerWork } from '../scheduler/index.js';
 
-export interface SchedulerStats {
-  plans: number;
-  sharedPlans: number;
-  walks: number;
-  visited: number;
-  loads: number;
-  tries: number;
-  checks: number;
+/** The scheduler's work (`Scheduler.stats()`) and its queues now (`Scheduler.counts()`). */
+export interface SchedulerStats extends SchedulerWork {
   queued: number;
   held: number;
 }

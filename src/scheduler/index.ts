@@ -32,7 +32,13 @@ export type { ClassPlan, FilterContext, FilterPlugin, ScorePlugin, TaskEnv } fro
 export { POLICY_NAMES, type PolicyName, type Profile, profileFor, validateProfile } from './profiles/index.js';
 export { type FairShareOptions, TenantQueues } from './queues.js';
 export { ReservationBook } from './reservation-book.js';
-export { type BatchReport, type CycleResult, Scheduler, type SchedulerOptions } from './scheduler.js';
+export {
+  type BatchReport,
+  type CycleResult,
+  Scheduler,
+  type SchedulerOptions,
+  type SchedulerWork,
+} from './scheduler.js';
 export { SiteTable } from './site-table.js';
 export { validateTask } from './validate-task.js';
 export { type Choice, TOP_K, Walker } from './walk.js';

@@ -46,6 +46,17 @@ export interface CycleResult {
   waiting: Unplaced[];
 }
 
+/** The scheduler's work so far (`Scheduler.stats()`; the platform's /metrics read it). */
+export interface SchedulerWork {
+  plans: number;
+  sharedPlans: number;
+  walks: number;
+  visited: number;
+  loads: number;
+  tries: number;
+  checks: number;
+}
+
 /** What a HiGHS cycle reports besides the placements. */
 export interface BatchReport {
   tasks: number;
@@ -404,15 +415,7 @@ export class Scheduler {
    * candidates visited, site loads read, (candidate, start) pairs scored and runs checked for room
    * (benchmarks, metrics).
    */
-  stats(): {
-    plans: number;
-    sharedPlans: number;
-    walks: number;
-    visited: number;
-    loads: number;
-    tries: number;
-    checks: number;
-  } {
+  stats(): SchedulerWork {
     return { ...this.counters, sharedPlans: this.counters.sharedPlans + this.cache.sharedCount };
   }
 
