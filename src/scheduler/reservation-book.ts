@@ -314,6 +314,19 @@ export class ReservationBook implements CapacityView {
   private readonly dimScratch = new Int32Array(5);
   private readonly amtScratch = new Float64Array(5);
   private readonly peakScratch = new Float64Array(5);
+  /**
+   * Per site, the last load answer's row as one dense record of `loadStride` numbers: the row's start
+   * time, the next row's start time, and the suffix maxima of the row's resources (the highest usage
+   * from any time in the row on). A decision reads ~16 sites' loads, mostly from now on: a question
+   * inside the remembered row is answered from this record (one cache line) without reaching the
+   * site's timeline. Any change to a site's timeline clears its record; forgetting the past does not
+   * change a suffix maximum.
+   */
+  private readonly loadRows: Float64Array;
+  private readonly loadStride: number;
+  /** Capacity of each resource, dense: caps[site·capStride + d] (0 past a site's own resources). */
+  private readonly caps: Float64Array;
+  private readonly capStride: number;
 
   constructor(readonly sites: readonly Site[]) {
     this.lines = sites.map((s, i) => {
@@ -330,6 +343,17 @@ export class ReservationBook implements CapacityView {
       });
       return new Timeline(cap.length, cap);
     });
+    this.capStride = this.lines.reduce((m, l) => Math.max(m, l.dims), GPU0);
+    this.loadStride = 2 + this.capStride;
+    this.caps = new Float64Array(this.lines.length * this.capStride);
+    for (let i = 0; i < this.lines.length; i++) this.caps.set(this.lines[i]!.cap, i * this.capStride);
+    // every record starts cleared (a start time of +∞ holds no question)
+    this.loadRows = new Float64Array(this.lines.length * this.loadStride).fill(Number.POSITIVE_INFINITY);
+  }
+
+  /** A site's timeline changed: its remembered load row no longer holds. */
+  private changed(site: number): void {
+    this.loadRows[site * this.loadStride] = Number.POSITIVE_INFINITY;
   }
 
   siteIndex(siteId: string): number {
@@ -414,21 +438,65 @@ export class ReservationBook implements CapacityView {
   }
 
   loadShare(site: number, need: TaskResources, gpuPool: number, fromS: number): number {
-    const l = this.line(site);
-    const cap = l.cap;
-    const nd = this.sparse(l, need, gpuPool);
-    if (nd < 0) return Number.POSITIVE_INFINITY;
-    const dims = this.dimScratch;
-    const amts = this.amtScratch;
-    const first = l.n === 0 ? -1 : l.rowAt(fromS);
+    const rows = this.loadRows;
+    const o = site * this.loadStride;
+    // not in the remembered row (or none is): remember the row covering fromS
+    if (!(fromS >= rows[o]! && fromS < rows[o + 1]!)) this.rememberRow(site, fromS);
+    const caps = this.caps;
+    const c = site * this.capStride;
+    const m = o + 2;
     let share = 0;
-    for (let k = 0; k < nd; k++) {
-      const d = dims[k]!;
-      if (cap[d]! <= 0) return Number.POSITIVE_INFINITY;
-      const v = ((l.n === 0 ? 0 : l.peakFrom(first, d)) + amts[k]!) / cap[d]!;
+    // the same quotients, in the same order, as the timeline's own answer: (highest usage + need) / capacity
+    const nc = need.cpuCores;
+    if (nc > 0) {
+      if (caps[c + CPU]! <= 0) return Number.POSITIVE_INFINITY;
+      share = (rows[m + CPU]! + nc) / caps[c + CPU]!;
+    }
+    const nm = need.memoryGb;
+    if (nm > 0) {
+      if (caps[c + MEM]! <= 0) return Number.POSITIVE_INFINITY;
+      const v = (rows[m + MEM]! + nm) / caps[c + MEM]!;
+      if (v > share) share = v;
+    }
+    const nh = need.hpcNodes;
+    if (nh > 0) {
+      if (caps[c + HPC]! <= 0) return Number.POSITIVE_INFINITY;
+      const v = (rows[m + HPC]! + nh) / caps[c + HPC]!;
+      if (v > share) share = v;
+    }
+    const ns = need.storageTb;
+    if (ns > 0) {
+      if (caps[c + STORAGE]! <= 0) return Number.POSITIVE_INFINITY;
+      const v = (rows[m + STORAGE]! + ns) / caps[c + STORAGE]!;
+      if (v > share) share = v;
+    }
+    const ng = need.gpus;
+    if (ng > 0) {
+      const d = GPU0 + gpuPool;
+      if (gpuPool < 0 || d >= this.lines[site]!.dims || caps[c + d]! <= 0) return Number.POSITIVE_INFINITY;
+      const v = (rows[m + d]! + ng) / caps[c + d]!;
       if (v > share) share = v;
     }
     return share;
+  }
+
+  /** Fill a site's load record from the row of its timeline covering t. */
+  private rememberRow(site: number, t: number): void {
+    const l = this.line(site);
+    const rows = this.loadRows;
+    const o = site * this.loadStride;
+    const D = l.dims;
+    if (l.n === 0) {
+      rows[o] = Number.NEGATIVE_INFINITY;
+      rows[o + 1] = Number.POSITIVE_INFINITY;
+      rows.fill(0, o + 2, o + 2 + D);
+      return;
+    }
+    const first = l.rowAt(t);
+    const S = l.S;
+    rows[o] = first < 0 ? Number.NEGATIVE_INFINITY : l.buf[first * S]!;
+    rows[o + 1] = first + 1 < l.n ? l.buf[(first + 1) * S]! : Number.POSITIVE_INFINITY;
+    for (let d = 0; d < D; d++) rows[o + 2 + d] = l.peakFrom(first, d);
   }
 
   fits(site: number, need: TaskResources, gpuPool: number, startS: number, endS: number): boolean {
@@ -461,6 +529,7 @@ export class ReservationBook implements CapacityView {
     }
     const nd = this.sparse(l, need, gpuPool);
     l.add(startS, endS, this.dimScratch, this.amtScratch, nd, 1);
+    this.changed(site);
     const r: Reservation = {
       taskId,
       siteId: this.sites[site]!.id,
@@ -484,6 +553,7 @@ export class ReservationBook implements CapacityView {
       const l = this.line(r.siteIndex);
       const nd = this.sparse(l, r.resources, r.gpuPool);
       l.add(from, r.endS, this.dimScratch, this.amtScratch, nd, -1);
+      this.changed(r.siteIndex);
     }
     return r;
   }
@@ -499,6 +569,7 @@ export class ReservationBook implements CapacityView {
       const l = this.line(r.siteIndex);
       const nd = this.sparse(l, r.resources, r.gpuPool);
       l.add(from, endS, this.dimScratch, this.amtScratch, nd, 1);
+      this.changed(r.siteIndex);
     }
     r.endS = endS;
     return r;

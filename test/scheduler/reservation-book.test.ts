@@ -63,6 +63,35 @@ describe('ReservationBook', () => {
     assert.equal(b.fits(0, need({ cpuCores: 50 }), -1, 0, 100), true, 'over capacity only later: the run decides');
   });
 
+  it('answers a load from the row it remembers until the site changes (booking, release, extension)', () => {
+    const b = book();
+    const ask = (t: number) => b.loadShare(0, need({ cpuCores: 10 }), -1, t);
+    b.reserve('a', 0, need({ cpuCores: 20 }), -1, 100, 200);
+    assert.equal(ask(120), 0.3, 'inside [100, 200): remembered');
+    assert.equal(ask(150), 0.3, 'the same row, another time');
+    assert.equal(ask(50), 0.3, 'before the first row: the booking is still ahead');
+    assert.equal(ask(250), 0.1, 'after every row');
+    b.reserve('b', 0, need({ cpuCores: 40 }), -1, 300, 400);
+    assert.equal(ask(250), 0.5, 'a booking later on clears the remembered row');
+    b.extend('a', 350);
+    assert.equal(ask(210), 0.7, 'an extension overlapping b');
+    b.release('b', 300);
+    assert.equal(ask(210), 0.3, 'a release');
+    b.forgetBefore(160);
+    assert.equal(ask(210), 0.3, 'forgetting the past changes no load from now on');
+    assert.equal(ask(180), 0.3);
+    assert.equal(
+      b.loadShare(0, need({ gpus: 1 }), 5, 180),
+      Number.POSITIVE_INFINITY,
+      'no such pool, remembered row or not',
+    );
+    assert.equal(
+      b.loadShare(0, need({ hpcNodes: 1 }), -1, 180),
+      1 / b.sites[0]!.capacity.hpcNodes,
+      'another resource of the same row',
+    );
+  });
+
   it('refuses an overbooking with a conflict and a double booking of one task', () => {
     const b = book();
     b.reserve('x', 0, need({ cpuCores: 100 }), -1, 0, 10);
@@ -270,6 +299,11 @@ describe('ReservationBook', () => {
             let peak = 0;
             for (let t = s; t < s + Math.max(qd, 1); t++) peak = Math.max(peak, cpu[t]!);
             assert.equal(b.freeOver(0, s, s + Math.max(qd, 1)).cpuCores, 100 - peak);
+            // asked twice: the second answer comes from the remembered row, and must be the same
+            let after = 0;
+            for (let t = s; t < cpu.length; t++) after = Math.max(after, cpu[t]!);
+            assert.equal(b.loadShare(0, need({ cpuCores: 1 }), -1, s), (after + 1) / 100, 'load from s on');
+            assert.equal(b.loadShare(0, need({ cpuCores: 1 }), -1, s), (after + 1) / 100, 'load from s on, again');
           }
           // history before the forget time is dropped; equal neighbouring steps are merged
           const recent = ends.filter((e) => e > forgotten).length;
