@@ -318,9 +318,9 @@ export class ReservationBook implements CapacityView {
    * Per site, the last load answer's row as one dense record of `loadStride` numbers: the row's start
    * time, the next row's start time, and the suffix maxima of the row's resources (the highest usage
    * from any time in the row on). A decision reads ~16 sites' loads, mostly from now on: a question
-   * inside the remembered row is answered from this record (one cache line) without reaching the
-   * site's timeline. Any change to a site's timeline clears its record; forgetting the past does not
-   * change a suffix maximum.
+   * inside the remembered row is answered from this record and the dense capacities, without reaching
+   * the site's timeline (its object, buffer and capacity array). Any change to a site's timeline clears
+   * its record; forgetting the past changes neither a suffix maximum nor a kept row.
    */
   private readonly loadRows: Float64Array;
   private readonly loadStride: number;
@@ -446,7 +446,7 @@ export class ReservationBook implements CapacityView {
     const c = site * this.capStride;
     const m = o + 2;
     let share = 0;
-    // the same quotients, in the same order, as the timeline's own answer: (highest usage + need) / capacity
+    // (highest usage from fromS on + need) / capacity, the quotient peakShare forms, resource by resource
     const nc = need.cpuCores;
     if (nc > 0) {
       if (caps[c + CPU]! <= 0) return Number.POSITIVE_INFINITY;
@@ -473,7 +473,8 @@ export class ReservationBook implements CapacityView {
     const ng = need.gpus;
     if (ng > 0) {
       const d = GPU0 + gpuPool;
-      if (gpuPool < 0 || d >= this.lines[site]!.dims || caps[c + d]! <= 0) return Number.POSITIVE_INFINITY;
+      // a pool the site does not have has capacity 0 here (caps are zero past a site's own resources)
+      if (gpuPool < 0 || d >= this.capStride || caps[c + d]! <= 0) return Number.POSITIVE_INFINITY;
       const v = (rows[m + d]! + ng) / caps[c + d]!;
       if (v > share) share = v;
     }

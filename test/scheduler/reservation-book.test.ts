@@ -85,6 +85,9 @@ describe('ReservationBook', () => {
       Number.POSITIVE_INFINITY,
       'no such pool, remembered row or not',
     );
+    // site b has one pool where site a has two: its second pool is not there, whatever the dense layout
+    assert.equal(b.loadShare(1, need({ gpus: 1 }), 0, 180), 1 / 64);
+    assert.equal(b.loadShare(1, need({ gpus: 1 }), 1, 180), Number.POSITIVE_INFINITY, 'site b has no pool 1');
     assert.equal(
       b.loadShare(0, need({ hpcNodes: 1 }), -1, 180),
       1 / b.sites[0]!.capacity.hpcNodes,
