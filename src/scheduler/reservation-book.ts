@@ -290,6 +290,11 @@ class Timeline {
   }
 }
 
+/** A task's share of one resource with `used` already in use: Infinity when the site has none of it. */
+function shareOf(used: number, amount: number, capacity: number): number {
+  return capacity <= 0 ? Number.POSITIVE_INFINITY : (used + amount) / capacity;
+}
+
 /** Below this many reservations the book does not sweep ended ones at all. */
 const SWEEP_MIN = 1024;
 
@@ -445,38 +450,17 @@ export class ReservationBook implements CapacityView {
     const caps = this.caps;
     const c = site * this.capStride;
     const m = o + 2;
-    let share = 0;
     // (highest usage from fromS on + need) / capacity, the quotient peakShare forms, resource by resource
-    const nc = need.cpuCores;
-    if (nc > 0) {
-      if (caps[c + CPU]! <= 0) return Number.POSITIVE_INFINITY;
-      share = (rows[m + CPU]! + nc) / caps[c + CPU]!;
-    }
-    const nm = need.memoryGb;
-    if (nm > 0) {
-      if (caps[c + MEM]! <= 0) return Number.POSITIVE_INFINITY;
-      const v = (rows[m + MEM]! + nm) / caps[c + MEM]!;
-      if (v > share) share = v;
-    }
-    const nh = need.hpcNodes;
-    if (nh > 0) {
-      if (caps[c + HPC]! <= 0) return Number.POSITIVE_INFINITY;
-      const v = (rows[m + HPC]! + nh) / caps[c + HPC]!;
-      if (v > share) share = v;
-    }
-    const ns = need.storageTb;
-    if (ns > 0) {
-      if (caps[c + STORAGE]! <= 0) return Number.POSITIVE_INFINITY;
-      const v = (rows[m + STORAGE]! + ns) / caps[c + STORAGE]!;
-      if (v > share) share = v;
-    }
-    const ng = need.gpus;
-    if (ng > 0) {
+    let share = 0;
+    if (need.cpuCores > 0) share = Math.max(share, shareOf(rows[m + CPU]!, need.cpuCores, caps[c + CPU]!));
+    if (need.memoryGb > 0) share = Math.max(share, shareOf(rows[m + MEM]!, need.memoryGb, caps[c + MEM]!));
+    if (need.hpcNodes > 0) share = Math.max(share, shareOf(rows[m + HPC]!, need.hpcNodes, caps[c + HPC]!));
+    if (need.storageTb > 0) share = Math.max(share, shareOf(rows[m + STORAGE]!, need.storageTb, caps[c + STORAGE]!));
+    if (need.gpus > 0) {
       const d = GPU0 + gpuPool;
       // a pool the site does not have has capacity 0 here (caps are zero past a site's own resources)
-      if (gpuPool < 0 || d >= this.capStride || caps[c + d]! <= 0) return Number.POSITIVE_INFINITY;
-      const v = (rows[m + d]! + ng) / caps[c + d]!;
-      if (v > share) share = v;
+      if (gpuPool < 0 || d >= this.capStride) return Number.POSITIVE_INFINITY;
+      share = Math.max(share, shareOf(rows[m + d]!, need.gpus, caps[c + d]!));
     }
     return share;
   }
