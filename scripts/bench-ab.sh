@@ -25,24 +25,8 @@ fi
 extra=("$@")
 [ ${#extra[@]} -eq 0 ] && extra=(--policy balanced)
 
-root=$(pwd)
-tmp=$(mktemp -d)
-cleanup() {
-  rm -rf "$tmp"
-  git -C "$root" worktree prune
-}
-trap cleanup EXIT
-
-tree_of() {
-  if [ "$1" = "." ]; then
-    echo "$root"
-    return
-  fi
-  local dir="$tmp/$2"
-  git -C "$root" worktree add --detach -q "$dir" "$1"
-  ln -s "$root/node_modules" "$dir/node_modules"
-  echo "$dir"
-}
+# shellcheck source=scripts/bench-revs.sh
+source scripts/bench-revs.sh
 a_dir=$(tree_of "$a_rev" a)
 b_dir=$(tree_of "$b_rev" b)
 

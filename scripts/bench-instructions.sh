@@ -34,13 +34,8 @@ top=${TOP:-25}
 small=${SMALL_TASKS:-10000}
 large=${LARGE_TASKS:-30000}
 
-root=$(pwd)
-tmp=$(mktemp -d)
-cleanup() {
-  rm -rf "$tmp"
-  git -C "$root" worktree prune
-}
-trap cleanup EXIT
+# shellcheck source=scripts/bench-revs.sh
+source scripts/bench-revs.sh
 
 # the scheduler's V8 flags given directly, so the benchmark does not start itself again outside valgrind;
 # --predictable: V8 runs its collector and compiler on the main thread
@@ -58,12 +53,7 @@ count() { # dir tasks out
 k=0
 for rev in "${revs[@]}"; do
   k=$((k + 1))
-  dir=$root
-  if [ "$rev" != "." ]; then
-    dir="$tmp/r$k"
-    git -C "$root" worktree add --detach -q "$dir" "$rev"
-    ln -s "$root/node_modules" "$dir/node_modules"
-  fi
+  dir=$(tree_of "$rev" "r$k")
   # counted as JavaScript compiled by tsc: under tsx's loader thread the same run's count varied by 5%
   js="$tmp/js$k"
   (cd "$dir" && npx tsc -p . --noEmit false --outDir "$js" --rootDir .)
