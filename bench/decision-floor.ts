@@ -32,6 +32,7 @@ import { runInNewContext } from 'node:vm';
 import { itPowerKw } from '../src/domain/energy.js';
 import { Rng } from '../src/domain/rng.js';
 import type { Task, TaskResources } from '../src/domain/task.js';
+import { schedulerFlagsOf } from '../src/runtime/node-flags.js';
 import { fitsShare } from '../src/scheduler/capacity.js';
 import { classHash, sameClass } from '../src/scheduler/class-index.js';
 import { emptySiteShare } from '../src/scheduler/plugins/load-balance.js';
@@ -484,7 +485,7 @@ function run() {
     benchmark: 'decision-floor',
     seed: SEED,
     node: process.version,
-    nodeFlags: process.execArgv.filter((a) => a.startsWith('--max-') || a.startsWith('--no-lazy')),
+    nodeFlags: schedulerFlagsOf(),
     sites: nSites,
     tasks: nTasks,
     searchBudget: String(BUDGET),

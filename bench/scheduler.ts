@@ -36,6 +36,7 @@ import { runInNewContext } from 'node:vm';
 import { ManualClock } from '../src/domain/clock.js';
 import { Rng } from '../src/domain/rng.js';
 import type { Task } from '../src/domain/task.js';
+import { schedulerFlagsOf } from '../src/runtime/node-flags.js';
 import { unassignedCostOf } from '../src/scheduler/batch.js';
 import { mix } from '../src/scheduler/class-index.js';
 import { staticObjective } from '../src/scheduler/objective.js';
@@ -255,7 +256,7 @@ const result: Record<string, unknown> = {
   seed: SEED,
   node: process.version,
   // run through `npm run bench`, the process has the scheduler's young generation (src/runtime/node-flags.ts)
-  nodeFlags: process.execArgv.filter((a) => a.startsWith('--max-') || a.startsWith('--no-lazy')),
+  nodeFlags: schedulerFlagsOf(),
 };
 const GREEDY = ['balanced', 'nearest', 'cheapest', 'greenest'] as const;
 type Greedy = (typeof GREEDY)[number];

@@ -12,6 +12,7 @@
  * Prints one JSON object on stdout; progress on stderr.
  */
 import { parseArgs } from 'node:util';
+import { schedulerFlagsOf } from '../src/runtime/node-flags.js';
 import { parsePolicies } from '../src/sim/national/compare.js';
 import { runNational } from '../src/sim/national/driver.js';
 import { buildNationalScenario } from '../src/sim/national/scenario.js';
@@ -77,6 +78,6 @@ process.stdout.write(
     targets: { seconds: 60, peakRssMb: 2048 },
     withinTargets: Math.min(runS, cpuS) <= 60 && peakRssMb <= 2048,
     node: process.version,
-    nodeFlags: process.execArgv.filter((a) => a.startsWith('--max-') || a.startsWith('--no-lazy')),
+    nodeFlags: schedulerFlagsOf(),
   })}\n`,
 );
