@@ -63,3 +63,28 @@ test('a profile that does not repeat is sampled hour by hour', () => {
   assert.equal(ci.mean(0, T0 + 2 * 86400, T0 + 2 * 86400 + 3600), 290);
   assert.equal(ci.minimums(T0, T0 + 5 * 86400)[0], 280);
 });
+
+test('a run mean is the hour-weighted mean of the hourly intensities, before and after the tables grow', () => {
+  // hour by hour different, never repeating: every (site, hour) of the tables is its own number
+  const hourly = (id: string, t: number) => 300 + ((Math.floor(t / 3600) * 7919 + id.length * 104729) % 499);
+  const grid: GridProfileSource = { carbonGPerKwhAt: hourly, greenShareAt: () => 0.25 };
+  const ci = new CarbonIntensity(sites, grid);
+  const direct = (s: number, a: number, b: number) => {
+    let sum = 0;
+    for (let h = Math.floor(a / 3600); h * 3600 < b; h++) {
+      const overlap = Math.min(b, (h + 1) * 3600) - Math.max(a, h * 3600);
+      sum += overlap * hourly(sites[s]!.id, h * 3600 + 1800) * 0.75;
+    }
+    return sum / (b - a);
+  };
+  const rng = new Rng(11);
+  // asked further and further ahead: the tables start at the first hour asked and grow past 1,024 hours, twice
+  for (let i = 0; i < 600; i++) {
+    const s = rng.int(0, sites.length - 1);
+    const start = T0 + Math.floor((i / 600) * 150 * 86400) + rng.int(0, 3600);
+    const end = start + rng.int(60, 3 * 86400);
+    const want = direct(s, start, end);
+    const got = ci.mean(s, start, end);
+    assert.ok(Math.abs(got - want) <= 1e-9 * want, `site ${s} [${start}, ${end}): ${got} vs ${want}`);
+  }
+});
