@@ -9,7 +9,8 @@
  *   `bench/scheduler.ts`).
  * - `--min-semi-space-size=64`: that young generation from the start. Grown on demand, each step maps
  *   fresh pages, and on this VM a first touch of a page costs ~7 µs in the kernel: 14,000 fewer page
- *   faults in 100,000 greedy decisions (55k → 41k; system time is a sixth of their CPU time).
+ *   faults in 100,000 greedy decisions (55k → 41k; their system time had been a sixth of their CPU
+ *   time), +5.8% greedy decisions/s in a pinned A/B.
  * - `--no-lazy-feedback-allocation`: type feedback from a function's first call, not its ninth, so
  *   code that runs a few thousand times (building a task class's plan) is optimised sooner: +5–8%
  *   greedy decisions/s in `bench/scheduler.ts`, no change on a long simulation.
