@@ -39,7 +39,7 @@ source scripts/bench-revs.sh
 
 # the scheduler's V8 flags given directly, so the benchmark does not start itself again outside valgrind;
 # --predictable: V8 runs its collector and compiler on the main thread
-flags=$(node --import tsx -e 'import("./src/runtime/node-flags.ts").then((m) => console.log(m.SCHEDULER_NODE_FLAGS.join(" ")))')
+flags=$(scheduler_flags)
 
 count() { # dir tasks out
   (cd "$1" && valgrind --tool=callgrind --callgrind-out-file="$3.cg" \
@@ -53,14 +53,7 @@ count() { # dir tasks out
 k=0
 for rev in "${revs[@]}"; do
   k=$((k + 1))
-  dir=$(tree_of "$rev" "r$k")
-  # counted as JavaScript compiled by tsc: under tsx's loader thread the same run's count varied by 5%
-  js="$tmp/js$k"
-  (cd "$dir" && npx tsc -p . --noEmit false --outDir "$js" --rootDir .)
-  ln -s "$root/node_modules" "$js/node_modules"
-  ln -s "$dir/data" "$js/data"
-  cp "$dir/package.json" "$js/"
-  dir=$js
+  dir=$(compiled_of "$(tree_of "$rev" "r$k")" "js$k")
   count "$dir" "$small" "$tmp/s$k" &
   count "$dir" "$large" "$tmp/l$k" &
   wait

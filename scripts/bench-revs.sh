@@ -1,7 +1,8 @@
 # shellcheck shell=bash
-# Helpers shared by scripts/bench-ab.sh and scripts/bench-instructions.sh, which measure git revisions
-# side by side. Source it from the repository's root: it sets `root` and `tmp` (a temporary directory
-# removed on exit, with the worktrees made in it) and defines tree_of.
+# Helpers shared by scripts/bench-ab.sh, scripts/bench-instructions.sh and scripts/bench-profile.sh,
+# which measure git revisions side by side. Source it from the repository's root: it sets `root` and
+# `tmp` (a temporary directory removed on exit, with the worktrees made in it) and defines tree_of,
+# compiled_of and scheduler_flags.
 root=$(pwd)
 tmp=$(mktemp -d)
 cleanup() {
@@ -21,4 +22,22 @@ tree_of() {
   git -C "$root" worktree add --detach -q "$dir" "$1"
   ln -s "$root/node_modules" "$dir/node_modules"
   echo "$dir"
+}
+
+# compiled_of DIR NAME: DIR's TypeScript compiled by tsc into $tmp/NAME, runnable with plain node (its
+# node_modules and data linked). Measured as tsc's output: under tsx's loader thread the same run's
+# instruction count varied by 5%.
+compiled_of() {
+  local js="$tmp/$2"
+  (cd "$1" && npx tsc -p . --noEmit false --outDir "$js" --rootDir . >&2)
+  ln -s "$root/node_modules" "$js/node_modules"
+  ln -s "$1/data" "$js/data"
+  cp "$1/package.json" "$js/"
+  echo "$js"
+}
+
+# scheduler_flags: the scheduler's V8 flags, to give node directly (a benchmark run so does not start
+# itself again outside the measuring tool)
+scheduler_flags() {
+  node --import tsx -e 'import("./src/runtime/node-flags.ts").then((m) => console.log(m.SCHEDULER_NODE_FLAGS.join(" ")))'
 }
