@@ -354,6 +354,23 @@ describe('Scheduler', () => {
     assert.equal(copy.runnersUp.length, 3);
     assert.equal({ ...r }.explanation, r.explanation);
     assert.equal(structuredClone(r).runnersUp[2]!.siteId, 'wh-1');
+    // what they are built from stays hidden: a spread or a deep comparison sees the placement's fields only
+    assert.deepEqual(Object.keys(r), [
+      'taskId',
+      'siteId',
+      'startS',
+      'endS',
+      'profile',
+      'decidedAtS',
+      'score',
+      'runnersUp',
+      'explanation',
+    ]);
+    assert.deepEqual(Object.getOwnPropertySymbols({ ...r }), []);
+    assert.equal(
+      Object.getOwnPropertySymbols(r).every((k) => !Object.getOwnPropertyDescriptor(r, k)!.writable),
+      true,
+    );
   });
 
   it('the same inputs give the same decisions (no wall clock, no randomness)', () => {
