@@ -17,25 +17,13 @@
 # A/B as well, and this says what a change did to the work when the timing cannot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v valgrind >/dev/null || {
-  echo "needs valgrind (apt-get install valgrind)" >&2
-  exit 2
-}
-revs=()
-while [ $# -gt 0 ] && [ "$1" != "--" ]; do
-  revs+=("$1")
-  shift
-done
-[ $# -gt 0 ] && shift
-extra=("$@")
-[ ${#extra[@]} -eq 0 ] && extra=(--policy balanced)
-[ ${#revs[@]} -eq 0 ] && revs=(.)
+# shellcheck source=scripts/bench-revs.sh
+source scripts/bench-revs.sh
+need valgrind valgrind
+revs_and_args "$@"
 top=${TOP:-25}
 small=${SMALL_TASKS:-10000}
 large=${LARGE_TASKS:-30000}
-
-# shellcheck source=scripts/bench-revs.sh
-source scripts/bench-revs.sh
 
 # the scheduler's V8 flags given directly, so the benchmark does not start itself again outside valgrind;
 # --predictable: V8 runs its collector and compiler on the main thread

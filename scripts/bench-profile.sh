@@ -13,23 +13,12 @@
 # in them (self) and under them (inclusive). Needs perf (Debian: linux-perf).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v perf >/dev/null || {
-  echo "needs perf (apt-get install linux-perf)" >&2
-  exit 2
-}
-revs=()
-while [ $# -gt 0 ] && [ "$1" != "--" ]; do
-  revs+=("$1")
-  shift
-done
-[ $# -gt 0 ] && shift
-extra=("$@")
-[ ${#extra[@]} -eq 0 ] && extra=(--policy balanced)
-[ ${#revs[@]} -eq 0 ] && revs=(.)
-top=${TOP:-25}
-
 # shellcheck source=scripts/bench-revs.sh
 source scripts/bench-revs.sh
+need perf linux-perf
+revs_and_args "$@"
+top=${TOP:-25}
+
 flags=$(scheduler_flags)
 
 k=0

@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # Helpers shared by scripts/bench-ab.sh, scripts/bench-instructions.sh and scripts/bench-profile.sh,
 # which measure git revisions side by side. Source it from the repository's root: it sets `root` and
-# `tmp` (a temporary directory removed on exit, with the worktrees made in it) and defines tree_of,
-# compiled_of and scheduler_flags.
+# `tmp` (a temporary directory removed on exit, with the worktrees made in it) and defines need,
+# revs_and_args, tree_of, compiled_of and scheduler_flags.
 root=$(pwd)
 tmp=$(mktemp -d)
 cleanup() {
@@ -10,6 +10,29 @@ cleanup() {
   git -C "$root" worktree prune
 }
 trap cleanup EXIT
+
+# need TOOL PACKAGE: stop with status 2 unless TOOL is installed (Debian's PACKAGE has it)
+need() {
+  command -v "$1" >/dev/null || {
+    echo "needs $1 (apt-get install $2)" >&2
+    exit 2
+  }
+}
+
+# revs_and_args ARGS...: `REV... [-- bench arguments]` into the arrays revs (default: `.`, this working
+# tree) and extra (default: --policy balanced)
+revs_and_args() {
+  revs=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+    revs+=("$1")
+    shift
+  done
+  [ $# -gt 0 ] && shift
+  extra=("$@")
+  [ ${#extra[@]} -eq 0 ] && extra=(--policy balanced)
+  [ ${#revs[@]} -eq 0 ] && revs=(.)
+  return 0
+}
 
 # tree_of REV NAME: the directory holding REV (`.` is this working tree), checked out as a detached
 # worktree in $tmp/NAME that uses this tree's node_modules
