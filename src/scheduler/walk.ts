@@ -52,10 +52,7 @@ export interface WalkResult {
 
 /** (total, site, pool, start) ascending: the one order every path agrees on. */
 export function better(a: Choice, b: Choice): boolean {
-  if (a.total !== b.total) return a.total < b.total;
-  if (a.site !== b.site) return a.site < b.site;
-  if (a.pool !== b.pool) return a.pool < b.pool;
-  return a.startS < b.startS;
+  return beats(a.total, a.site, a.pool, a.startS, b);
 }
 
 /**
