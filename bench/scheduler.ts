@@ -7,11 +7,12 @@
  *    on one core, with the national fibre network and hourly grid profiles:
  *    with the profile's search budget, and with the exact walk.
  *    Rates are per CPU second of this process (the machine may be shared);
- *    per wall second is reported too. The JIT is warmed on a scheduler of its
- *    own, and the measured run starts on a collected heap (its own collections
- *    count). decisionsPerSecondByPolicy: the same
- *    rate for each greedy policy, each measured in a process of its own (one
- *    policy's type feedback would slow another's code); the single-criterion
+ *    per wall second is reported too, with the run's kernel time and minor
+ *    page faults. The JIT is warmed on a scheduler of its own, and the
+ *    measured run starts on a collected heap (its own collections count).
+ *    decisionsPerSecondByPolicy: the same rate for each greedy policy, each
+ *    measured in a process of its own (one policy's type feedback would slow
+ *    another's code); the single-criterion
  *    policies visit few candidates, so theirs shows what a decision costs
  *    outside its search.
  *    decisions.digest hashes every placement's task, site and start: the
@@ -119,6 +120,7 @@ async function decisions(nSites: number, nTasks: number, profile: Profile) {
   let placed = 0;
   let deferred = 0;
   const why: Record<string, number> = {};
+  const faults0 = process.resourceUsage().minorPageFault;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const mono0 = process.hrtime.bigint();
@@ -135,6 +137,7 @@ async function decisions(nSites: number, nTasks: number, profile: Profile) {
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const faults = process.resourceUsage().minorPageFault - faults0;
   // the measured run's bounds on CLOCK_MONOTONIC (what hrtime reads), for a profiler to cut its samples to
   const mono = (t: bigint) => (Number(t) / 1e9).toFixed(6);
   log(`decisions: measured window ${mono(mono0)},${mono(process.hrtime.bigint())} (monotonic seconds)`);
@@ -146,6 +149,11 @@ async function decisions(nSites: number, nTasks: number, profile: Profile) {
     tasks: nTasks,
     wallSeconds: round(seconds, 3),
     cpuSeconds: round(cpuSeconds, 3),
+    // fresh memory the run touched (the kernel maps a page on its first touch: ~4 kB each), and the kernel's
+    // share of the CPU time, mostly those faults: on a VM whose host backs memory lazily, they are dearer
+    // on a machine that has not yet used its memory (scripts/bench-revs.sh, warm_memory)
+    minorPageFaults: faults,
+    systemCpuSeconds: round(cpu.system / 1e6, 3),
     // the machine is shared: CPU time is what one core spent, wall time includes waiting for it
     decisionsPerSecond: Math.round(nTasks / cpuSeconds),
     decisionsPerWallSecond: Math.round(nTasks / seconds),

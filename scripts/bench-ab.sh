@@ -29,6 +29,7 @@ extra=("$@")
 source scripts/bench-revs.sh
 a_dir=$(tree_of "$a_rev" a)
 b_dir=$(tree_of "$b_rev" b)
+warm_memory
 
 # one run: "rate digest placed deferred" (taskset keeps npm, the benchmark and its re-run on core 0)
 run() {

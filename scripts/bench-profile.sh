@@ -20,6 +20,7 @@ revs_and_args "$@"
 top=${TOP:-25}
 
 flags=$(scheduler_flags)
+warm_memory
 
 k=0
 for rev in "${revs[@]}"; do

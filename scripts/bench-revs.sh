@@ -2,7 +2,7 @@
 # Helpers shared by scripts/bench-ab.sh, scripts/bench-instructions.sh and scripts/bench-profile.sh,
 # which measure git revisions side by side. Source it from the repository's root: it sets `root` and
 # `tmp` (a temporary directory removed on exit, with the worktrees made in it) and defines need,
-# revs_and_args, tree_of, compiled_of and scheduler_flags.
+# revs_and_args, tree_of, compiled_of, scheduler_flags and warm_memory.
 root=$(pwd)
 tmp=$(mktemp -d)
 cleanup() {
@@ -63,4 +63,15 @@ compiled_of() {
 # itself again outside the measuring tool)
 scheduler_flags() {
   node --import tsx -e 'import("./src/runtime/node-flags.ts").then((m) => console.log(m.SCHEDULER_NODE_FLAGS.join(" ")))'
+}
+
+# warm_memory: write to WARM_MEMORY_MB (default 4096) MB of fresh memory in a process of its own, once.
+# On a VM whose host backs guest memory lazily (this one is Firecracker), the first touch of a page the
+# guest has never used since boot cost ~5 µs more than a later one: a decision run makes ~44k minor faults,
+# so timings taken soon after boot were 20–30% slower than the same tree later in the session. Afterwards
+# the kernel hands out pages the host already backs, and runs compare code, not the machine's age.
+warm_memory() {
+  local mb=${WARM_MEMORY_MB:-4096}
+  [ "$mb" -gt 0 ] || return 0
+  node -e "const b = Buffer.allocUnsafe(${mb} * 2 ** 20); for (let i = 0; i < b.length; i += 4096) b[i] = 1;"
 }
