@@ -66,14 +66,6 @@ export interface BatchReport {
   seconds: number;
 }
 
-interface Held {
-  task: Task;
-  placement: Placement;
-  site: number;
-  /** Where the capacity view's booking ends (the planned end, later if the run overran it). */
-  bookedEndS: number;
-}
-
 /** How far an overrunning task's booking is carried past its time limit at a time. */
 export const OVERRUN_STEP_S = 300;
 
@@ -86,23 +78,38 @@ type Decision = { ok: true; env: TaskEnv; top: Choice[] } | { ok: false; unplace
  */
 const CHOICE_FIELDS = 4;
 
-/**
- * What a placement's score, runners-up and sentence are built from, when first read: most
- * placements are never looked at, so a held placement keeps the task, its class plan, the decision
- * time and its choices as one array of numbers; the task's scoring context is rebuilt when needed.
- */
-class PlacementStory {
+/** What every story of one scheduler shares until its sites change (invalidate): one reference a story. */
+interface StoryContext {
+  readonly table: SiteTable;
+  readonly profile: Profile;
+  readonly w: Weighting;
+}
+
+/** What a story builds when first read, in one object made then (most stories are never read). */
+interface StoryMemo {
   winner: ScoreBreakdown | undefined;
   runners: RunnerUp[] | undefined;
   sentence: string | undefined;
-  private context: TaskEnv | undefined;
+  context: TaskEnv | undefined;
+}
+
+/**
+ * A held placement's story: what its score, runners-up and sentence are built from, when first read,
+ * and what the scheduler keeps about it while it holds it (the task, where its booking ends). Most
+ * placements are never looked at, so it keeps the task, its class plan, the decision time and its
+ * choices as one array of numbers; the task's scoring context is rebuilt when needed. Every held
+ * placement keeps one, so its fields are few: the scheduler-wide parts behind one reference, the
+ * lazily built ones in one object made on first read (7 fields, down from 11 and a held record of 4).
+ */
+class PlacementStory {
+  private memo: StoryMemo | undefined;
   private readonly top: number[];
+  /** Where the capacity view's booking ends once the run overran its planned end (till then, the placement's endS). */
+  overrunEndS: number | undefined;
 
   constructor(
-    private readonly table: SiteTable,
-    private readonly profile: Profile,
-    private readonly w: Weighting,
-    private readonly task: Task,
+    private readonly ctx: StoryContext,
+    readonly task: Task,
     private readonly plan: ClassPlan,
     private readonly nowS: number,
     choices: readonly Choice[],
@@ -119,13 +126,21 @@ class PlacementStory {
     this.top = top;
   }
 
-  /** The task's scoring context, exactly as at the decision (same task, plan, table and time). */
-  private env(): TaskEnv {
-    if (this.context === undefined) this.context = taskEnv(this.task, this.plan, this.table, this.nowS, this.w);
-    return this.context;
+  private lazy(): StoryMemo {
+    if (this.memo === undefined)
+      this.memo = { winner: undefined, runners: undefined, sentence: undefined, context: undefined };
+    return this.memo;
   }
 
-  private site(k: number): number {
+  /** The task's scoring context, exactly as at the decision (same task, plan, table and time). */
+  private env(): TaskEnv {
+    const m = this.lazy();
+    if (m.context === undefined) m.context = taskEnv(this.task, this.plan, this.ctx.table, this.nowS, this.ctx.w);
+    return m.context;
+  }
+
+  /** Table index of the site of choice k (0: the winner's). */
+  site(k: number): number {
     return this.plan.site[this.top[k * CHOICE_FIELDS]!]!;
   }
 
@@ -136,46 +151,61 @@ class PlacementStory {
   private breakdownOf(k: number): ScoreBreakdown {
     const t = this.top;
     const o = k * CHOICE_FIELDS;
-    return breakdown(this.env(), t[o]!, t[o + 1]!, t[o + 3]!, this.w, t[o + 2]!);
+    return breakdown(this.env(), t[o]!, t[o + 1]!, t[o + 3]!, this.ctx.w, t[o + 2]!);
   }
 
   score(): ScoreBreakdown {
-    if (this.winner === undefined) this.winner = this.breakdownOf(0);
-    return this.winner;
+    const m = this.lazy();
+    if (m.winner === undefined) m.winner = this.breakdownOf(0);
+    return m.winner;
+  }
+
+  keepScore(v: ScoreBreakdown): void {
+    this.lazy().winner = v;
   }
 
   runnersUp(): RunnerUp[] {
-    if (this.runners === undefined) {
-      this.runners = [];
+    const m = this.lazy();
+    if (m.runners === undefined) {
+      const runners: RunnerUp[] = [];
       for (let k = 1; k < this.top.length / CHOICE_FIELDS; k++) {
-        this.runners.push({
-          siteId: this.table.sites[this.site(k)]!.id,
+        runners.push({
+          siteId: this.ctx.table.sites[this.site(k)]!.id,
           startS: this.startS(k),
           score: this.breakdownOf(k),
         });
       }
+      m.runners = runners;
     }
-    return this.runners;
+    return m.runners;
+  }
+
+  keepRunnersUp(v: RunnerUp[]): void {
+    this.lazy().runners = v;
   }
 
   explanation(): string {
-    if (this.sentence === undefined) {
+    const m = this.lazy();
+    if (m.sentence === undefined) {
+      const table = this.ctx.table;
       const hasRunnerUp = this.top.length > CHOICE_FIELDS;
-      this.sentence = placedExplanation({
-        site: this.table.sites[this.site(0)]!,
+      m.sentence = placedExplanation({
+        site: table.sites[this.site(0)]!,
         startS: this.startS(0),
         readyS: this.env().readyS,
-        profile: this.profile.name,
+        profile: this.ctx.profile.name,
         score: this.score(),
-        weights: this.profile.weights,
-        runnerUp: hasRunnerUp
-          ? { site: this.table.sites[this.site(1)]!, score: this.runnersUp()[0]!.score }
-          : undefined,
+        weights: this.ctx.profile.weights,
+        runnerUp: hasRunnerUp ? { site: table.sites[this.site(1)]!, score: this.runnersUp()[0]!.score } : undefined,
         eligibleSites: this.plan.siteCount,
         removedByFilter: this.plan.removedByFilter,
       });
     }
-    return this.sentence;
+    return m.sentence;
+  }
+
+  keepExplanation(v: string): void {
+    this.lazy().sentence = v;
   }
 }
 
@@ -205,21 +235,15 @@ function lazyField<T>(read: (s: PlacementStory) => T, keep: (s: PlacementStory, 
 const LAZY_FIELDS: PropertyDescriptorMap = {
   score: lazyField<ScoreBreakdown>(
     (s) => s.score(),
-    (s, v) => {
-      s.winner = v;
-    },
+    (s, v) => s.keepScore(v),
   ),
   runnersUp: lazyField<RunnerUp[]>(
     (s) => s.runnersUp(),
-    (s, v) => {
-      s.runners = v;
-    },
+    (s, v) => s.keepRunnersUp(v),
   ),
   explanation: lazyField<string>(
     (s) => s.explanation(),
-    (s, v) => {
-      s.sentence = v;
-    },
+    (s, v) => s.keepExplanation(v),
   ),
 };
 
@@ -239,11 +263,13 @@ export class Scheduler {
   private readonly fair: Required<FairShareOptions>;
   private readonly w: Weighting;
   private walker: Walker;
+  private stories: StoryContext;
   private readonly plans = new ClassIndex();
   private cache: PlanCache;
   private planEpoch = Number.NaN;
   private readonly queues = new TenantQueues(priorityQueueOrder);
-  private readonly held = new Map<string, Held>();
+  /** Placed and not completed, by task id: each placement's story keeps its task and booked end. */
+  private readonly held = new Map<string, StoryPlacement>();
   private readonly active = new Map<string, number>();
   private readonly lastWhy = new Map<string, Unplaced>();
   private readonly solver: SolveOptions;
@@ -278,6 +304,7 @@ export class Scheduler {
     this.w = weightingOf(this.profile);
     this.cache = new PlanCache(this.table);
     this.walker = new Walker(this.table, this.capacity, this.w, this.capIndex, this.profile.searchBudget);
+    this.stories = { table: this.table, profile: this.profile, w: this.w };
   }
 
   // ---- the public surface -------------------------------------------------
@@ -350,12 +377,13 @@ export class Scheduler {
     if (!extend) return [];
     const now = this.now();
     const ids: string[] = [];
-    for (const [id, h] of this.held) {
-      if (h.bookedEndS > now) continue;
-      const limitS = h.placement.startS + timeLimitS(h.task);
+    for (const [id, p] of this.held) {
+      const h = p[STORY];
+      if ((h.overrunEndS ?? p.endS) > now) continue;
+      const limitS = p.startS + timeLimitS(h.task);
       const untilS = limitS > now ? limitS : now + stepS;
       extend(id, untilS);
-      h.bookedEndS = untilS;
+      h.overrunEndS = untilS;
       ids.push(id);
     }
     return ids;
@@ -385,12 +413,12 @@ export class Scheduler {
     const now = this.now();
     // a site going down is rare: one scan of the held tasks beats an index kept at every placement
     const ids: string[] = [];
-    for (const [id, h] of this.held) if (h.site === s) ids.push(id);
+    for (const [id, p] of this.held) if (p[STORY].site(0) === s) ids.push(id);
     ids.sort();
     for (const id of ids) {
-      const h = this.held.get(id)!;
-      this.release(h, now);
-      this.queues.add(h.task);
+      const p = this.held.get(id)!;
+      this.release(p, now);
+      this.queues.add(p[STORY].task);
     }
     return ids;
   }
@@ -401,11 +429,11 @@ export class Scheduler {
 
   /** Placements booked and not yet completed or cancelled. */
   placements(): Placement[] {
-    return [...this.held.values()].map((h) => h.placement).sort((a, b) => (a.taskId < b.taskId ? -1 : 1));
+    return [...this.held.values()].sort((a, b) => (a.taskId < b.taskId ? -1 : 1));
   }
 
   placement(taskId: string): Placement | undefined {
-    return this.held.get(taskId)?.placement;
+    return this.held.get(taskId);
   }
 
   /** Why a queued task waited in the last cycle. */
@@ -468,6 +496,8 @@ export class Scheduler {
     this.table = new SiteTable(this.world);
     this.table.status.set(status);
     this.walker = new Walker(this.table, this.capacity, this.w, this.capIndex, this.profile.searchBudget);
+    // stories told so far keep the table they were decided on
+    this.stories = { table: this.table, profile: this.profile, w: this.w };
     this.counters.sharedPlans += this.cache.sharedCount;
     this.cache = new PlanCache(this.table);
     this.plans.clear();
@@ -761,7 +791,7 @@ export class Scheduler {
    * runners-up's breakdowns and the sentence when first read (most placements
    * are never looked at), from values fixed at decision time.
    */
-  private toPlacement(task: Task, env: TaskEnv, top: Choice[], now: number): Placement {
+  private toPlacement(task: Task, env: TaskEnv, top: Choice[], now: number): StoryPlacement {
     const best = top[0]!;
     const p = {
       taskId: task.id,
@@ -772,7 +802,7 @@ export class Scheduler {
       decidedAtS: now,
       // in the literal, then hidden: the story keeps an in-object slot (defined afterwards, it took a
       // property array of its own, 33 bytes a held placement, and the call cost more)
-      [STORY]: new PlacementStory(this.table, this.profile, this.w, task, env.plan, now, top),
+      [STORY]: new PlacementStory(this.stories, task, env.plan, now, top),
     };
     // the story is not enumerable: deep equality and spreads see only the placement's fields
     Object.defineProperty(p, STORY, STORY_HIDDEN);
@@ -780,12 +810,12 @@ export class Scheduler {
     Object.defineProperty(p, 'score', LAZY_FIELDS.score!);
     Object.defineProperty(p, 'runnersUp', LAZY_FIELDS.runnersUp!);
     Object.defineProperty(p, 'explanation', LAZY_FIELDS.explanation!);
-    return p as unknown as Placement;
+    return p as unknown as StoryPlacement;
   }
 
   // ---- booking ---------------------------------------------------------------------
 
-  private commit(task: Task, choice: Choice, placement: Placement): void {
+  private commit(task: Task, choice: Choice, placement: StoryPlacement): void {
     this.capacity.reserve(
       task.id,
       this.capIndex[choice.site]!,
@@ -794,15 +824,16 @@ export class Scheduler {
       placement.startS,
       placement.endS,
     );
-    this.held.set(task.id, { task, placement, site: choice.site, bookedEndS: placement.endS });
+    this.held.set(task.id, placement);
     this.active.set(task.tenantId, this.activeCount(task.tenantId) + 1);
   }
 
-  private release(h: Held, atS: number): void {
-    this.capacity.release(h.task.id, atS);
-    this.held.delete(h.task.id);
-    const n = this.activeCount(h.task.tenantId) - 1;
-    if (n > 0) this.active.set(h.task.tenantId, n);
-    else this.active.delete(h.task.tenantId);
+  private release(p: StoryPlacement, atS: number): void {
+    const task = p[STORY].task;
+    this.capacity.release(task.id, atS);
+    this.held.delete(task.id);
+    const n = this.activeCount(task.tenantId) - 1;
+    if (n > 0) this.active.set(task.tenantId, n);
+    else this.active.delete(task.tenantId);
   }
 }
