@@ -18,7 +18,7 @@ import { f64Column, i16Column, i32Column } from './column-arena.js';
 import { FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.js';
 import { computeShare } from './plugins/price.js';
 import { matchingPools, shapeKey } from './plugins/resource-fit.js';
-import type { ClassPlan, FilterContext, FilterPlugin, Ranking, ScorePlugin, TaskEnv } from './plugins/types.js';
+import type { ClassPlan, FilterContext, FilterPlugin, ScorePlugin, TaskEnv } from './plugins/types.js';
 import type { Profile } from './profiles/profile.js';
 import { CARBON_HORIZON_S, PLAN_EPOCH_S } from './references.js';
 import type { SiteTable } from './site-table.js';
@@ -277,49 +277,58 @@ function finish(plan: ClassPlan, table: SiteTable, w: Weighting): ClassPlan {
   const r = plan.ranking;
   for (let c = 0; c < plan.n; c++) r.heap[c] = c;
   r.heapSize = plan.n;
-  for (let i = (plan.n >> 1) - 1; i >= 0; i--) siftDown(r, plan.lb, plan.n, i);
+  for (let i = (plan.n >> 1) - 1; i >= 0; i--) siftDown(plan, plan.n, i);
   bringBestForward(plan);
   return plan;
 }
 
 /** Candidates a walk usually reaches: they are moved to the front, in rank order. */
 const FRONT = 128;
-let permScratch = new Int32Array(0);
-let takenScratch = new Uint8Array(0);
-let f64Scratch = new Float64Array(0);
-let i32Scratch = new Int32Array(0);
-let i16Scratch = new Int16Array(0);
+let candAtScratch = new Int32Array(0);
+let posOfScratch = new Int32Array(0);
+const swapScratch = new Int32Array(2 * FRONT);
 
 /**
- * Renumber the candidates so that the FRONT best (by bound) come first, in order, and the rest keep
- * their (site, pool) order behind them: a walk then reads every column from its start instead of
- * here and there (a plan's columns are far larger than the few entries a decision reads). The rest
- * stay in the heap, so a deep walk still gets them in order.
+ * Renumber the candidates so that the FRONT best (by bound) come first, in order: a walk then reads
+ * every column from its start instead of here and there (a plan's columns are far larger than the few
+ * entries a decision reads). Each of the front's candidates is swapped into its place, so a column
+ * moves at most 2·FRONT entries, not all of them twice (a whole permutation was a tenth of a plan's
+ * build). The rest stay in the heap, which orders ties by (site, pool), not by number, so a deep walk
+ * still gets them in the one order.
  */
 function bringBestForward(plan: ClassPlan): void {
   const n = plan.n;
   const front = Math.min(n, FRONT);
   if (n < 2) return;
-  if (permScratch.length < n) {
-    permScratch = new Int32Array(n);
-    takenScratch = new Uint8Array(n);
-    f64Scratch = new Float64Array(n);
-    i32Scratch = new Int32Array(n);
-    i16Scratch = new Int16Array(n);
+  if (candAtScratch.length < n) {
+    candAtScratch = new Int32Array(n);
+    posOfScratch = new Int32Array(n);
   }
-  const perm = permScratch;
-  const taken = takenScratch;
-  taken.fill(0, 0, n);
+  const candAt = candAtScratch;
+  const posOf = posOfScratch;
+  const swaps = swapScratch;
+  for (let q = 0; q < n; q++) {
+    candAt[q] = q;
+    posOf[q] = q;
+  }
+  // the front in order (drawn from the heap over the numbering as built), and the swaps that place it
+  let ns = 0;
   for (let p = 0; p < front; p++) {
     const c = nextInOrder(plan, p);
-    perm[p] = c;
-    taken[c] = 1;
+    const q = posOf[c]!;
+    if (q === p) continue;
+    const d = candAt[p]!;
+    candAt[p] = c;
+    posOf[c] = p;
+    candAt[q] = d;
+    posOf[d] = q;
+    swaps[2 * ns] = p;
+    swaps[2 * ns + 1] = q;
+    ns++;
   }
-  let q = front;
-  for (let c = 0; c < n; c++) if (taken[c] === 0) perm[q++] = c;
-  // every per-candidate array once (a column may stand under two names), one loop per element type
-  permuteI32(plan.site, perm, n);
-  permuteI16(plan.pool, perm, n);
+  // every per-candidate array once (a column may stand under two names)
+  swapAll(plan.site, swaps, ns);
+  swapAll(plan.pool, swaps, ns);
   const done: Float64Array[] = [];
   for (const a of [
     plan.itKw,
@@ -333,34 +342,27 @@ function bringBestForward(plan: ClassPlan): void {
   ]) {
     if (done.includes(a)) continue;
     done.push(a);
-    permuteF64(a, perm, n);
+    swapAll(a, swaps, ns);
   }
-  // the ranking: the front is in order; the rest, renumbered in their old order, form the heap
+  // the ranking: the front is in order; the rest form the heap
   const r = plan.ranking;
   for (let p = 0; p < front; p++) r.order[p] = p;
   r.sorted = front;
   r.front = front;
   r.heapSize = n - front;
   for (let i = 0; i < r.heapSize; i++) r.heap[i] = front + i;
-  for (let i = (r.heapSize >> 1) - 1; i >= 0; i--) siftDown(r, plan.lb, r.heapSize, i);
+  for (let i = (r.heapSize >> 1) - 1; i >= 0; i--) siftDown(plan, r.heapSize, i);
 }
 
-function permuteF64(a: Float64Array, perm: Int32Array, n: number): void {
-  const t = f64Scratch;
-  for (let i = 0; i < n; i++) t[i] = a[perm[i]!]!;
-  for (let i = 0; i < n; i++) a[i] = t[i]!;
-}
-
-function permuteI32(a: Int32Array, perm: Int32Array, n: number): void {
-  const t = i32Scratch;
-  for (let i = 0; i < n; i++) t[i] = a[perm[i]!]!;
-  for (let i = 0; i < n; i++) a[i] = t[i]!;
-}
-
-function permuteI16(a: Int16Array, perm: Int32Array, n: number): void {
-  const t = i16Scratch;
-  for (let i = 0; i < n; i++) t[i] = a[perm[i]!]!;
-  for (let i = 0; i < n; i++) a[i] = t[i]!;
+/** Apply the swaps (pairs of positions, in order) to one column. */
+function swapAll(a: Float64Array | Int32Array | Int16Array, swaps: Int32Array, ns: number): void {
+  for (let k = 0; k < ns; k++) {
+    const p = swaps[2 * k]!;
+    const q = swaps[2 * k + 1]!;
+    const t = a[p]!;
+    a[p] = a[q]!;
+    a[q] = t;
+  }
 }
 
 /** The candidate at position pos of the ascending order; positions must be asked in turn (pos ≤ sorted). */
@@ -371,22 +373,28 @@ export function nextInOrder(plan: ClassPlan, pos: number): number {
   const top = h[0]!;
   r.heapSize--;
   h[0] = h[r.heapSize]!;
-  siftDown(r, plan.lb, r.heapSize, 0);
+  siftDown(plan, r.heapSize, 0);
   r.order[r.sorted++] = top;
   return top;
 }
 
-/** Heap order: (lb, index) ascending — past the front, index order is (site, pool) order. */
-const before = (lb: Float64Array, a: number, b: number): boolean => lb[a]! < lb[b]! || (lb[a] === lb[b] && a < b);
+/** Heap order: (lb, site, pool) ascending — the walk's order whatever the candidates' numbering. */
+function before(plan: ClassPlan, a: number, b: number): boolean {
+  const lb = plan.lb;
+  if (lb[a] !== lb[b]) return lb[a]! < lb[b]!;
+  const sa = plan.site[a]!;
+  const sb = plan.site[b]!;
+  return sa !== sb ? sa < sb : plan.pool[a]! < plan.pool[b]!;
+}
 
-function siftDown(r: Ranking, lb: Float64Array, size: number, i: number): void {
-  const h = r.heap;
+function siftDown(plan: ClassPlan, size: number, i: number): void {
+  const h = plan.ranking.heap;
   for (;;) {
     const l = 2 * i + 1;
     const rr = l + 1;
     let m = i;
-    if (l < size && before(lb, h[l]!, h[m]!)) m = l;
-    if (rr < size && before(lb, h[rr]!, h[m]!)) m = rr;
+    if (l < size && before(plan, h[l]!, h[m]!)) m = l;
+    if (rr < size && before(plan, h[rr]!, h[m]!)) m = rr;
     if (m === i) return;
     const t = h[i]!;
     h[i] = h[m]!;
