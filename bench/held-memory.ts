@@ -55,7 +55,9 @@ const sched = new Scheduler({
   capacity: new ReservationBook(w.sites),
 });
 const tasks = arrivals(rng, nTasks);
-process.stderr.write(`[bench held-memory] ${nTasks} decisions on ${args.sites} sites, a full collection every ${MARK_EVERY}\n`);
+process.stderr.write(
+  `[bench held-memory] ${nTasks} decisions on ${args.sites} sites, a full collection every ${MARK_EVERY}\n`,
+);
 const marks: { decisions: number; held: number; heap: number; external: number }[] = [];
 let k = 0;
 for (const t of tasks) {
