@@ -110,7 +110,8 @@ export class PlanCache {
     const hit = key === undefined ? undefined : this.masks.get(key);
     if (hit) return hit;
     const n = this.table.n;
-    const out = new Uint8Array(n);
+    // padded to whole 32-bit words (buildPlan reads four sites at a time); the padding passes
+    const out = new Uint8Array(wordsOf(n) * 4).fill(1, n);
     const sites = this.table.sites;
     // the verdict alone where the filter has one: no reason string for each site that fails
     if (f.passes) for (let i = 0; i < n; i++) out[i] = f.passes(task, sites[i]!, i, ctx) ? 1 : 0;
@@ -226,7 +227,10 @@ function itKwAt(task: Task, table: SiteTable, site: number, pool: number): numbe
 }
 
 let boundScratch = new Float64Array(0);
-let aliveScratch = new Uint8Array(0);
+let aliveScratch = new Uint32Array(0);
+
+/** 32-bit words that hold n bytes. */
+const wordsOf = (n: number): number => (n + 3) >>> 2;
 
 /** Columns and bounds of every candidate, then the heap the walk draws the order from. */
 function finish(plan: ClassPlan, table: SiteTable, w: Weighting): ClassPlan {
@@ -415,18 +419,30 @@ export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Wei
   const removed = new Int32Array(statics.length);
   // which sites pass every static filter, and for the others the first filter that removes them:
   // one tight pass per filter (most sites fail the SLA of an interactive class)
-  if (aliveScratch.length < table.n) aliveScratch = new Uint8Array(table.n);
-  const alive = aliveScratch;
+  // a byte per site (1: still in), four sites a word; the padding past the last site starts out
+  const words = wordsOf(table.n);
+  if (aliveScratch.length < words) aliveScratch = new Uint32Array(words);
+  const alive32 = aliveScratch;
+  const alive = new Uint8Array(alive32.buffer, 0, words * 4);
   alive.fill(1, 0, table.n);
+  alive.fill(0, table.n, words * 4);
   const shown: { i: number; k: number }[] = [];
   for (let k = 0; k < masks.length; k++) {
     const m = masks[k]!;
+    const m32 = new Uint32Array(m.buffer, m.byteOffset, words);
     let count = 0;
-    for (let i = 0; i < table.n; i++) {
-      if (alive[i] === 1 && m[i] === 0) {
-        alive[i] = 0;
-        if (++count <= SAMPLES_PER_FILTER) shown.push({ i, k });
-      }
+    for (let j = 0; j < words; j++) {
+      const a = alive32[j]!;
+      // a byte per site of this word still in that this filter removes (bytes are 0 or 1)
+      const out = a & ~m32[j]! & 0x01010101;
+      if (out === 0) continue;
+      // the first few one by one, in site order (byte by byte: the words' byte order is the platform's);
+      // past them only the number, the sum of the word's bytes
+      if (count < SAMPLES_PER_FILTER) {
+        for (let i = 4 * j; i < 4 * j + 4; i++)
+          if (alive[i] === 1 && m[i] === 0 && ++count <= SAMPLES_PER_FILTER) shown.push({ i, k });
+      } else count += Math.imul(out, 0x01010101) >>> 24;
+      alive32[j] = a & m32[j]!;
     }
     removed[k] = count;
   }
