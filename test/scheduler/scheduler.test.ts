@@ -371,6 +371,10 @@ describe('Scheduler', () => {
       Object.getOwnPropertySymbols(r).every((k) => !Object.getOwnPropertyDescriptor(r, k)!.writable),
       true,
     );
+    // a plain object: a literal's prototype, and strictly deep-equal to its own plain copy
+    assert.equal(Object.getPrototypeOf(r), Object.prototype);
+    assert.equal(r.constructor, Object);
+    assert.deepStrictEqual(r, { ...r });
   });
 
   it('the same inputs give the same decisions (no wall clock, no randomness)', () => {
