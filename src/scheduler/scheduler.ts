@@ -77,45 +77,12 @@ type Decision = { ok: true; env: TaskEnv; top: Choice[] } | { ok: false; unplace
  * choice instead of 7 took the story's array from 240 to 144 bytes, a sixth of what a decision retains.
  */
 const CHOICE_FIELDS = 4;
-/** Numbers a story's choices take at most: the winner and its runners-up. */
-const STORY_NUMBERS = TOP_K * CHOICE_FIELDS;
-
-/**
- * The choices' numbers of every held placement's story, STORY_NUMBERS a story, in one buffer that grows
- * by doubling and reuses the room of released stories. Outside the garbage-collected heap: as a JS
- * array each held story's numbers took 176 bytes of it, which every young collection copied (twice,
- * before they reached the old generation) and every major collection marked.
- */
-class StoryNumbers {
-  buf = new Float64Array(STORY_NUMBERS * 1024);
-  private readonly free: number[] = [];
-  private used = 0;
-
-  /** Room for one story: the index of its first number. */
-  take(): number {
-    const at = this.free.pop();
-    if (at !== undefined) return at;
-    if (this.used + STORY_NUMBERS > this.buf.length) {
-      const grown = new Float64Array(2 * this.buf.length);
-      grown.set(this.buf);
-      this.buf = grown;
-    }
-    this.used += STORY_NUMBERS;
-    return this.used - STORY_NUMBERS;
-  }
-
-  give(at: number): void {
-    this.free.push(at);
-  }
-}
 
 /** What every story of one scheduler shares until its sites change (invalidate): one reference a story. */
 interface StoryContext {
   readonly table: SiteTable;
   readonly profile: Profile;
   readonly w: Weighting;
-  /** The scheduler's, whatever its sites: stories hold their numbers there while held. */
-  readonly numbers: StoryNumbers;
 }
 
 /** What a story builds when first read, in one object made then (most stories are never read). */
@@ -130,18 +97,13 @@ interface StoryMemo {
  * A held placement's story: what its score, runners-up and sentence are built from, when first read,
  * and what the scheduler keeps about it while it holds it (the task, where its booking ends). Most
  * placements are never looked at, so it keeps the task, its class plan, the decision time and its
- * choices as numbers (CHOICE_FIELDS a choice); the task's scoring context is rebuilt when needed.
- * Every held placement keeps one, so it is small: the scheduler-wide parts behind one reference, the
- * lazily built ones in one object made on first read, and while the placement is held its numbers in
- * the scheduler's StoryNumbers, outside the heap (an array of its own before and after).
+ * choices as one array of numbers; the task's scoring context is rebuilt when needed. Every held
+ * placement keeps one, so its fields are few: the scheduler-wide parts behind one reference, the
+ * lazily built ones in one object made on first read (7 fields, down from 11 and a held record of 4).
  */
 class PlacementStory {
   private memo: StoryMemo | undefined;
-  /** The numbers while not held (a preview, or released); undefined while they are in ctx.numbers at `at`. */
-  private own: number[] | undefined;
-  private at = -1;
-  /** How many choices: the winner and its runners-up. */
-  private readonly choices: number;
+  private readonly top: number[];
   /** Where the capacity view's booking ends once the run overran its planned end (till then, the placement's endS). */
   overrunEndS: number | undefined;
 
@@ -152,46 +114,16 @@ class PlacementStory {
     private readonly nowS: number,
     choices: readonly Choice[],
   ) {
-    const own = new Array<number>(choices.length * CHOICE_FIELDS);
+    const top = new Array<number>(choices.length * CHOICE_FIELDS);
     for (let k = 0; k < choices.length; k++) {
       const c = choices[k]!;
       const o = k * CHOICE_FIELDS;
-      own[o] = c.cand;
-      own[o + 1] = c.startS;
-      own[o + 2] = c.total;
-      own[o + 3] = c.share;
+      top[o] = c.cand;
+      top[o + 1] = c.startS;
+      top[o + 2] = c.total;
+      top[o + 3] = c.share;
     }
-    this.own = own;
-    this.choices = choices.length;
-  }
-
-  /** Number i of the choices' numbers, wherever they are kept. */
-  private num(i: number): number {
-    const own = this.own;
-    return own !== undefined ? own[i]! : this.ctx.numbers.buf[this.at + i]!;
-  }
-
-  /** The placement is booked: its numbers move to the scheduler's buffer. */
-  hold(): void {
-    const own = this.own;
-    if (own === undefined) return;
-    const numbers = this.ctx.numbers;
-    const at = numbers.take();
-    const buf = numbers.buf;
-    for (let i = 0; i < own.length; i++) buf[at + i] = own[i]!;
-    this.at = at;
-    this.own = undefined;
-  }
-
-  /** The placement is no longer held: its numbers move back to an array of its own (it may still be read). */
-  release(): void {
-    if (this.own !== undefined) return;
-    const own = new Array<number>(this.choices * CHOICE_FIELDS);
-    const buf = this.ctx.numbers.buf;
-    for (let i = 0; i < own.length; i++) own[i] = buf[this.at + i]!;
-    this.ctx.numbers.give(this.at);
-    this.own = own;
-    this.at = -1;
+    this.top = top;
   }
 
   private lazy(): StoryMemo {
@@ -209,16 +141,17 @@ class PlacementStory {
 
   /** Table index of the site of choice k (0: the winner's). */
   site(k: number): number {
-    return this.plan.site[this.num(k * CHOICE_FIELDS)]!;
+    return this.plan.site[this.top[k * CHOICE_FIELDS]!]!;
   }
 
   private startS(k: number): number {
-    return this.num(k * CHOICE_FIELDS + 1);
+    return this.top[k * CHOICE_FIELDS + 1]!;
   }
 
   private breakdownOf(k: number): ScoreBreakdown {
+    const t = this.top;
     const o = k * CHOICE_FIELDS;
-    return breakdown(this.env(), this.num(o), this.num(o + 1), this.num(o + 3), this.ctx.w, this.num(o + 2));
+    return breakdown(this.env(), t[o]!, t[o + 1]!, t[o + 3]!, this.ctx.w, t[o + 2]!);
   }
 
   score(): ScoreBreakdown {
@@ -235,7 +168,7 @@ class PlacementStory {
     const m = this.lazy();
     if (m.runners === undefined) {
       const runners: RunnerUp[] = [];
-      for (let k = 1; k < this.choices; k++) {
+      for (let k = 1; k < this.top.length / CHOICE_FIELDS; k++) {
         runners.push({
           siteId: this.ctx.table.sites[this.site(k)]!.id,
           startS: this.startS(k),
@@ -255,7 +188,7 @@ class PlacementStory {
     const m = this.lazy();
     if (m.sentence === undefined) {
       const table = this.ctx.table;
-      const hasRunnerUp = this.choices > 1;
+      const hasRunnerUp = this.top.length > CHOICE_FIELDS;
       m.sentence = placedExplanation({
         site: table.sites[this.site(0)]!,
         startS: this.startS(0),
@@ -371,7 +304,6 @@ export class Scheduler {
   private readonly w: Weighting;
   private walker: Walker;
   private stories: StoryContext;
-  private readonly storyNumbers = new StoryNumbers();
   private readonly plans = new ClassIndex();
   private cache: PlanCache;
   private planEpoch = Number.NaN;
@@ -412,7 +344,7 @@ export class Scheduler {
     this.w = weightingOf(this.profile);
     this.cache = new PlanCache(this.table);
     this.walker = new Walker(this.table, this.capacity, this.w, this.capIndex, this.profile.searchBudget);
-    this.stories = { table: this.table, profile: this.profile, w: this.w, numbers: this.storyNumbers };
+    this.stories = { table: this.table, profile: this.profile, w: this.w };
   }
 
   // ---- the public surface -------------------------------------------------
@@ -605,7 +537,7 @@ export class Scheduler {
     this.table.status.set(status);
     this.walker = new Walker(this.table, this.capacity, this.w, this.capIndex, this.profile.searchBudget);
     // stories told so far keep the table they were decided on
-    this.stories = { table: this.table, profile: this.profile, w: this.w, numbers: this.storyNumbers };
+    this.stories = { table: this.table, profile: this.profile, w: this.w };
     this.counters.sharedPlans += this.cache.sharedCount;
     this.cache = new PlanCache(this.table);
     this.plans.clear();
@@ -924,16 +856,13 @@ export class Scheduler {
       placement.endS,
     );
     this.held.set(task.id, placement);
-    placement[STORY].hold();
     this.active.set(task.tenantId, this.activeCount(task.tenantId) + 1);
   }
 
   private release(p: StoryPlacement, atS: number): void {
-    const story = p[STORY];
-    const task = story.task;
+    const task = p[STORY].task;
     this.capacity.release(task.id, atS);
     this.held.delete(task.id);
-    story.release();
     const n = this.activeCount(task.tenantId) - 1;
     if (n > 0) this.active.set(task.tenantId, n);
     else this.active.delete(task.tenantId);
