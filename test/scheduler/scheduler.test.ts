@@ -377,6 +377,38 @@ describe('Scheduler', () => {
     assert.deepStrictEqual(r, { ...r });
   });
 
+  it('a placement tells the same story while held (among thousands held) and after it is completed or cancelled', () => {
+    const world = smallWorld();
+    const clock = new ManualClock(T0);
+    const opts = { world, profile: 'balanced' as const, clock };
+    const held = new Scheduler({ ...opts, capacity: new ReservationBook(world.sites) });
+    const twin = new Scheduler({ ...opts, capacity: new ReservationBook(world.sites) });
+    // small tasks, so that thousands fit
+    const small = { cpuCores: 0.01, memoryGb: 0.01, gpus: 0, hpcNodes: 0, storageTb: 0 };
+    const tasks = Array.from({ length: 2500 }, (_, i) =>
+      makeTask({ id: `story-${i}`, resources: small, durationS: 600 + (i % 7) * 60 }),
+    );
+    const told = (p: Placement) => JSON.stringify([p.score, p.runnersUp, p.explanation]);
+    // the same decisions, each told as soon as it is made
+    const expected = tasks.map((t) => {
+      const r = twin.place(t, { reserve: true });
+      assert.ok(isPlaced(r));
+      return told(r);
+    });
+    const placed = tasks.map((t) => held.place(t, { reserve: true }) as Placement);
+    // read while held, in another order than they were made
+    for (let i = placed.length - 1; i >= 0; i -= 3) assert.equal(told(placed[i]!), expected[i], `held ${i}`);
+    for (let i = 0; i < 1000; i++) {
+      if (i % 2 === 0) held.complete(tasks[i]!.id, T0 + 60);
+      else held.cancel(tasks[i]!.id);
+    }
+    const later = Array.from({ length: 600 }, (_, i) => makeTask({ id: `later-${i}`, resources: small }));
+    for (const t of later) assert.ok(isPlaced(held.place(t, { reserve: true })));
+    for (let i = 0; i < placed.length; i++) assert.equal(told(placed[i]!), expected[i], `after release ${i}`);
+    assert.equal(held.placement(tasks[1500]!.id), placed[1500]);
+    assert.equal(held.placement(tasks[0]!.id), undefined);
+  });
+
   it('the same inputs give the same decisions (no wall clock, no randomness)', () => {
     const run = () => {
       const world = smallWorld();
