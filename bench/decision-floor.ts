@@ -48,14 +48,11 @@ import {
 } from '../src/scheduler/references.js';
 import { ReservationBook } from '../src/scheduler/reservation-book.js';
 import { SiteTable, STATUS_UP } from '../src/scheduler/site-table.js';
-import { ARRIVAL_SPAN_S, arrivals, makeTask, T0, world } from './national-workload.js';
+import { ARRIVAL_SPAN_S, arrivals, makeTask, T0, WORKLOAD_OPTIONS, world } from './national-workload.js';
 
 const { values: args } = parseArgs({
   options: {
-    sites: { type: 'string', default: '1000' },
-    tasks: { type: 'string', default: '100000' },
-    scale: { type: 'string', default: '0.05' },
-    seed: { type: 'string', default: '42' },
+    ...WORKLOAD_OPTIONS,
     budget: { type: 'string', default: '16' },
   },
 });

@@ -21,14 +21,11 @@ import { Rng } from '../src/domain/rng.js';
 import { profileFor } from '../src/scheduler/profiles/index.js';
 import { ReservationBook } from '../src/scheduler/reservation-book.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
-import { arrivals, T0, world } from './national-workload.js';
+import { arrivals, T0, WORKLOAD_OPTIONS, world } from './national-workload.js';
 
 const { values: args } = parseArgs({
   options: {
-    sites: { type: 'string', default: '1000' },
-    tasks: { type: 'string', default: '100000' },
-    scale: { type: 'string', default: '0.05' },
-    seed: { type: 'string', default: '42' },
+    ...WORKLOAD_OPTIONS,
   },
 });
 const nTasks = Number(args.tasks);

@@ -10,6 +10,14 @@ import { worldFromTopology } from '../src/scheduler/national-world.js';
 import type { SchedulerWorld } from '../src/scheduler/world.js';
 import { loadNationalTopology } from '../src/topology/index.js';
 
+/** The workload's command-line options (--sites N --tasks N --scale X --seed N), for node:util's parseArgs. */
+export const WORKLOAD_OPTIONS = {
+  sites: { type: 'string', default: '1000' },
+  tasks: { type: 'string', default: '100000' },
+  scale: { type: 'string', default: '0.05' },
+  seed: { type: 'string', default: '42' },
+} as const;
+
 /** The benchmarks' epoch: 2026-11-24 00:00 UTC. */
 export const T0 = Date.UTC(2026, 10, 24, 0, 0, 0) / 1000;
 

@@ -47,18 +47,15 @@ import type { Profile } from '../src/scheduler/profiles/profile.js';
 import { ReservationBook } from '../src/scheduler/reservation-book.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
 import type { SchedulerWorld } from '../src/scheduler/world.js';
-import { ARRIVAL_SPAN_S, arrivals, makeTask, T0, world } from './national-workload.js';
+import { ARRIVAL_SPAN_S, arrivals, makeTask, T0, WORKLOAD_OPTIONS, world } from './national-workload.js';
 
 const { values: args } = parseArgs({
   options: {
-    sites: { type: 'string', default: '1000' },
-    tasks: { type: 'string', default: '100000' },
+    ...WORKLOAD_OPTIONS,
     'batch-tasks': { type: 'string', default: '10000' },
     'batch-sites': { type: 'string', default: '100' },
     'gap-tasks': { type: 'string', default: '2000' },
-    seed: { type: 'string', default: '42' },
     only: { type: 'string' },
-    scale: { type: 'string', default: '0.05' },
     'batch-scale': { type: 'string', default: '0.02' },
     'gap-scale': { type: 'string', default: '0.01' },
     budget: { type: 'string' },

@@ -245,16 +245,6 @@ const LAZY_FIELDS: PropertyDescriptorMap = {
   ),
 };
 
-type PlacementRecordConstructor = new (
-  taskId: string,
-  siteId: string,
-  startS: number,
-  endS: number,
-  profile: string,
-  decidedAtS: number,
-  story: PlacementStory,
-) => StoryPlacement;
-
 /**
  * Makes a placement: a plain object (its prototype is Object.prototype, as a literal's is) with its
  * fields, its story hidden (not enumerable, writable or configurable: deep equality, JSON and spreads
@@ -286,6 +276,7 @@ function PlacementRecord(
   Object.defineProperty(this, 'explanation', LAZY_FIELDS.explanation!);
 }
 PlacementRecord.prototype = Object.prototype;
+type PlacementRecordConstructor = new (...fields: Parameters<typeof PlacementRecord>) => StoryPlacement;
 
 /** How often the capacity view is told to drop the past, simulated seconds. */
 const FORGET_EVERY_S = 600;
