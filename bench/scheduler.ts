@@ -12,9 +12,8 @@
  *    measured run starts on a collected heap (its own collections count).
  *    decisionsPerSecondByPolicy: the same rate for each greedy policy, each
  *    measured in a process of its own (one policy's type feedback would slow
- *    another's code); the single-criterion
- *    policies visit few candidates, so theirs shows what a decision costs
- *    outside its search.
+ *    another's code); the single-criterion policies visit few candidates, so
+ *    theirs shows what a decision costs outside its search.
  *    decisions.digest hashes every placement's task, site and start: the
  *    same digest (with the same placed and deferred) means the same decisions.
  * 2. highsBatchSeconds — one `optimal` cycle of 10,000 tasks on 100 sites.
@@ -121,8 +120,8 @@ async function decisions(nSites: number, nTasks: number, profile: Profile) {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const mono0 = process.hrtime.bigint();
-  // CPU time of each tenth of the run: noise on a shared host comes in bursts, and the least time each
-  // tenth took over several runs is a steadier figure than any one run's total (scripts/bench-ab.sh)
+  // CPU time of each tenth of the run: a shared host's speed changes within a run, and the least time
+  // each tenth took over several runs is a steadier figure than any one run's total (scripts/bench-ab.sh)
   const tenth = Math.max(1, Math.ceil(tasks.length / 10));
   const tenths: number[] = [];
   let lastCpu = 0;

@@ -39,7 +39,7 @@ run() {
 }
 
 # best_of TENTHS...: decisions per CPU second over the least time each tenth took in any of the runs —
-# host noise comes in bursts that hit one tenth of one run, so this moves less than a median of totals
+# the host's speed changes within a run too, so this moves less than a median of totals
 best_of() {
   node -e '
     const runs = process.argv.slice(1).filter((t) => t !== "-").map((t) => t.split(",").map(Number));
