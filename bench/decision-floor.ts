@@ -27,8 +27,6 @@
  * Options: --sites N --tasks N --scale X --seed N --budget N (as in bench/scheduler.ts).
  */
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { itPowerKw } from '../src/domain/energy.js';
 import { Rng } from '../src/domain/rng.js';
 import type { Task, TaskResources } from '../src/domain/task.js';
@@ -48,7 +46,15 @@ import {
 } from '../src/scheduler/references.js';
 import { ReservationBook } from '../src/scheduler/reservation-book.js';
 import { SiteTable, STATUS_UP } from '../src/scheduler/site-table.js';
-import { ARRIVAL_SPAN_S, arrivals, makeTask, T0, WORKLOAD_OPTIONS, world } from './national-workload.js';
+import {
+  ARRIVAL_SPAN_S,
+  arrivals,
+  collectGarbage,
+  makeTask,
+  T0,
+  WORKLOAD_OPTIONS,
+  world,
+} from './national-workload.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -417,11 +423,6 @@ class FloorScheduler {
     for (let i = 1; i < TOP_K; i++) this.rowRunners[r * (TOP_K - 1) + i - 1] = i < this.topN ? this.topSite[i]! : -1;
     return r;
   }
-}
-
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
 }
 
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;

@@ -14,14 +14,13 @@
  * Options: --sites N --tasks N --scale X --seed N (as in bench/scheduler.ts).
  */
 import { parseArgs } from 'node:util';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { getHeapStatistics } from 'node:v8';
 import { ManualClock } from '../src/domain/clock.js';
 import { Rng } from '../src/domain/rng.js';
 import { profileFor } from '../src/scheduler/profiles/index.js';
 import { ReservationBook } from '../src/scheduler/reservation-book.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
-import { arrivals, T0, WORKLOAD_OPTIONS, world } from './national-workload.js';
+import { arrivals, collectGarbage, T0, WORKLOAD_OPTIONS, world } from './national-workload.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,13 +30,10 @@ const { values: args } = parseArgs({
 const nTasks = Number(args.tasks);
 const MARK_EVERY = Math.max(1, Math.floor(nTasks / 5));
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
 /** Used heap and ArrayBuffer bytes after full collections. */
 function mark(): { heap: number; external: number } {
-  gc();
-  gc();
+  collectGarbage();
+  collectGarbage();
   const m = process.memoryUsage();
   return { heap: getHeapStatistics().used_heap_size, external: m.arrayBuffers };
 }

@@ -1,8 +1,11 @@
 /**
  * The scheduler benchmarks' national workload: 1,000 sites (the shipped 45 and variants of them around
  * the same cities) and a mixed stream of tasks, made from a seeded generator so every benchmark that
- * uses it (scheduler.ts, decision-floor.ts) sees the very same sites and tasks.
+ * uses it (scheduler.ts, decision-floor.ts, held-memory.ts) sees the very same sites and tasks; and
+ * what else those benchmarks share (their options, a full collection on demand).
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Rng } from '../src/domain/rng.js';
 import type { Site } from '../src/domain/site.js';
 import type { DataClass, Task, TaskResources, WorkKind } from '../src/domain/task.js';
@@ -17,6 +20,12 @@ export const WORKLOAD_OPTIONS = {
   scale: { type: 'string', default: '0.05' },
   seed: { type: 'string', default: '42' },
 } as const;
+
+/** A full collection now (V8's gc, exposed for this call only). */
+export function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 /** The benchmarks' epoch: 2026-11-24 00:00 UTC. */
 export const T0 = Date.UTC(2026, 10, 24, 0, 0, 0) / 1000;

@@ -31,8 +31,6 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { ManualClock } from '../src/domain/clock.js';
 import { Rng } from '../src/domain/rng.js';
 import type { Task } from '../src/domain/task.js';
@@ -46,7 +44,15 @@ import type { Profile } from '../src/scheduler/profiles/profile.js';
 import { ReservationBook } from '../src/scheduler/reservation-book.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
 import type { SchedulerWorld } from '../src/scheduler/world.js';
-import { ARRIVAL_SPAN_S, arrivals, makeTask, T0, WORKLOAD_OPTIONS, world } from './national-workload.js';
+import {
+  ARRIVAL_SPAN_S,
+  arrivals,
+  collectGarbage,
+  makeTask,
+  T0,
+  WORKLOAD_OPTIONS,
+  world,
+} from './national-workload.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -81,12 +87,6 @@ function decisionsDigest(sched: Scheduler): number {
     text(String(p.startS));
   }
   return h >>> 0;
-}
-
-/** A full collection now (V8's gc, exposed for this call only). */
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
 }
 
 async function decisions(nSites: number, nTasks: number, profile: Profile) {
