@@ -29,7 +29,15 @@ function carbon(g: number, extra: number): string {
 
 const rtt = (ms: number, extra: number) => `${ms.toFixed(1 + extra)} ms`;
 const score = (total: number, extra: number) => total.toFixed(3 + extra);
-const inUse = (share: number, extra: number) => `${(share * 100).toFixed(extra)}%`;
+/** Most decimals a share below 1% starts with: a small task on a large site may commit a millionth of it. */
+const SMALL_SHARE_DECIMALS = 10;
+
+/** A share in per cent; below 1% from its first significant digit ("0.00002%", not "0%"). */
+function inUse(share: number, extra: number): string {
+  const pct = share * 100;
+  const lead = pct > 0 && pct < 1 ? Math.min(SMALL_SHARE_DECIMALS, -Math.floor(Math.log10(pct))) : 0;
+  return `${pct.toFixed(lead + extra)}%`;
+}
 
 /** "less carbon (3.6 g CO2 vs 3.8 g CO2)": the figures of both sites, told apart. */
 function versus(

@@ -65,6 +65,15 @@ describe('placedExplanation', () => {
     // 10.001% vs 10.002%: three extra decimals is the most a figure gets
     assert.match(text, /less loaded \(10\.001% vs 10\.002% committed\)/);
     const close = placedExplanation({ ...story(best, other), weights: { latency: 1 } });
+    // a small task on large sites commits a millionth of each: the figures start at their first digit
+    const tiny = placedExplanation({
+      ...story(
+        breakdown({ total: 0.2, parts: { loadBalance: 2.3e-7 } }),
+        breakdown({ total: 0.3, parts: { loadBalance: 4.1e-7 } }),
+      ),
+      weights: { loadBalance: 1 },
+    });
+    assert.match(tiny, /less loaded \(0\.00002% vs 0\.00004% committed\)/);
     assert.match(close, /nearer \(RTT 14\.4000 ms vs 14\.4000 ms\)/);
   });
 });
