@@ -114,10 +114,13 @@ export function placedExplanation(s: PlacedStory): string {
       .map((g) => advantage(g.k, s.score, r.score));
     const [mine, theirs] = apart(s.score.total, r.score.total, score);
     const vs = `${r.site.nameZh} (${r.site.id}, ${theirs})`;
+    const best = `best of ${s.eligibleSites} eligible sites on '${s.profile}'`;
+    // scores equal to every decimal shown: say so, rather than "0.279304 vs 0.279304" as if they differed
+    const level = mine === theirs ? `score ${mine}, level with ${vs} at this precision` : `score ${mine} vs ${vs}`;
     why =
       gains.length > 0
-        ? `best of ${s.eligibleSites} eligible sites on '${s.profile}' (score ${mine} vs ${vs}): ${gains.join(', ')}`
-        : `best of ${s.eligibleSites} eligible sites on '${s.profile}' (score ${mine}, tied with ${vs}; lower site order wins)`;
+        ? `${best} (${level}): ${gains.join(', ')}`
+        : `${best} (score ${mine}, tied with ${vs}; lower site order wins)`;
   }
   if (wait > 0 && s.score.parts.carbon !== undefined) why += '; the later start runs on greener power';
   const removed = removalsText(s.removedByFilter);

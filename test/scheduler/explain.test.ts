@@ -74,6 +74,15 @@ describe('placedExplanation', () => {
       weights: { loadBalance: 1 },
     });
     assert.match(tiny, /less loaded \(0\.00002% vs 0\.00004% committed\)/);
+    // totals equal to the sixth decimal: called level, not written as two different scores
+    const level = placedExplanation({
+      ...story(
+        breakdown({ total: 0.2793041, parts: { loadBalance: 2.3e-7 } }),
+        breakdown({ total: 0.2793042, parts: { loadBalance: 4.1e-7 } }),
+      ),
+      weights: { loadBalance: 1 },
+    });
+    assert.match(level, /\(score 0\.279304, level with b \(b, 0\.279304\) at this precision\): less loaded/);
     assert.match(close, /nearer \(RTT 14\.4000 ms vs 14\.4000 ms\)/);
   });
 });
