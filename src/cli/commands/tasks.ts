@@ -1,6 +1,6 @@
 /** `suanwang tasks submit|get|list|cancel`: work on the network, through the API. */
 import { type Command, Option } from 'commander';
-import type { TaskQuery, TaskRecord, TaskSubmission } from '../../client/index.js';
+import type { TaskDetail, TaskQuery, TaskRecord, TaskSubmission } from '../../client/index.js';
 import type { TaskState, WorkKind } from '../../domain/task.js';
 import {
   action,
@@ -113,6 +113,38 @@ async function submissionFrom(o: SubmitOptions): Promise<TaskSubmission> {
   return out as TaskSubmission;
 }
 
+type Placed = NonNullable<TaskDetail['placement']>;
+
+/** Decimals, three to six, at which the winner's score reads differently from every runner-up's. */
+function scoreDecimals(p: Placed): number {
+  for (let d = 3; d < 6; d++) {
+    const mine = p.score.total.toFixed(d);
+    if (p.runnersUp.every((r) => r.score.total.toFixed(d) !== mine)) return d;
+  }
+  return 6;
+}
+
+const figures = (s: Placed['score']): string =>
+  `${s.carbonG.toFixed(0)} gCO2, ${(s.costFen / 100).toFixed(2)} CNY, ${s.latencyMs.toFixed(1)} ms, ${s.energyKwh.toFixed(2)} kWh`;
+
+/**
+ * A placement for `tasks get`: where and when, why, and each runner-up with the same figures as the
+ * winner (and its start when it differs), the scores written to the decimal that tells them apart.
+ */
+export function placementLines(p: Placed): string[] {
+  const d = scoreDecimals(p);
+  const lines = [
+    `placement (${p.profile}): ${p.siteId} from ${formatTimeS(p.startS)} to ${formatTimeS(p.endS)}`,
+    `  why: ${p.explanation}`,
+    `  score ${p.score.total.toFixed(d)}: ${figures(p.score)}`,
+  ];
+  for (const r of p.runnersUp) {
+    const when = r.startS === p.startS ? '' : ` from ${formatTimeS(r.startS)}`;
+    lines.push(`  runner-up ${r.siteId}${when}: score ${r.score.total.toFixed(d)}: ${figures(r.score)}`);
+  }
+  return lines;
+}
+
 function resourcesText(t: TaskRecord): string {
   const r = t.resources;
   const parts: string[] = [];
@@ -188,19 +220,7 @@ export function register(program: Command): void {
           ['allowed hubs', t.allowedHubs.length ? t.allowedHubs.join(', ') : 'any'],
           ['priority', t.priority],
         ]);
-        const p = t.placement;
-        if (p) {
-          process.stdout.write(
-            `\nplacement (${p.profile}): ${p.siteId} from ${formatTimeS(p.startS)} to ${formatTimeS(p.endS)}\n`,
-          );
-          process.stdout.write(`  why: ${p.explanation}\n`);
-          process.stdout.write(
-            `  score ${p.score.total.toFixed(3)}: ${p.score.carbonG.toFixed(0)} gCO2, ${(p.score.costFen / 100).toFixed(2)} CNY, ` +
-              `${p.score.latencyMs.toFixed(1)} ms, ${p.score.energyKwh.toFixed(2)} kWh\n`,
-          );
-          for (const r of p.runnersUp)
-            process.stdout.write(`  runner-up ${r.siteId}: score ${r.score.total.toFixed(3)}\n`);
-        }
+        if (t.placement) process.stdout.write(`\n${placementLines(t.placement).join('\n')}\n`);
         process.stdout.write('\nhistory\n');
         printTable(
           ['AT', 'FROM', 'TO', 'REASON'],
