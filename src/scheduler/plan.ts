@@ -407,6 +407,18 @@ function siftDown(plan: ClassPlan, size: number, i: number): void {
   }
 }
 
+/** Keep the SAMPLES_PER_FILTER removals of least `order` (then site), least first. */
+function keepClosest(
+  list: { i: number; k: number; order: number }[],
+  x: { i: number; k: number; order: number },
+): void {
+  let at = list.length;
+  while (at > 0 && (list[at - 1]!.order > x.order || (list[at - 1]!.order === x.order && list[at - 1]!.i > x.i))) at--;
+  if (at >= SAMPLES_PER_FILTER) return;
+  list.splice(at, 0, x);
+  if (list.length > SAMPLES_PER_FILTER) list.pop();
+}
+
 /** Build the plan of a task's class: static filters over every site (via shared masks), columns, bounds. */
 export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Weighting, nowS: number): ClassPlan {
   const table = cache.table;
@@ -426,28 +438,39 @@ export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Wei
   const alive = new Uint8Array(alive32.buffer, 0, words * 4);
   alive.fill(1, 0, table.n);
   alive.fill(0, table.n, words * 4);
-  const shown: { i: number; k: number }[] = [];
+  // examples: per filter its first few removals in site order, or its closest misses (FilterPlugin.miss)
+  const shown: { i: number; k: number; order: number }[] = [];
   for (let k = 0; k < masks.length; k++) {
     const m = masks[k]!;
     const m32 = new Uint32Array(m.buffer, m.byteOffset, words);
+    const miss = statics[k]!.miss;
+    const closest: { i: number; k: number; order: number }[] = [];
     let count = 0;
     for (let j = 0; j < words; j++) {
       const a = alive32[j]!;
       // a byte per site of this word still in that this filter removes (bytes are 0 or 1)
       const out = a & ~m32[j]! & 0x01010101;
       if (out === 0) continue;
-      // the first few one by one, in site order (byte by byte: the words' byte order is the platform's);
-      // past them only the number, the sum of the word's bytes
-      if (count < SAMPLES_PER_FILTER) {
+      if (miss !== undefined) {
+        // every removal competes for the closest few
+        for (let i = 4 * j; i < 4 * j + 4; i++) {
+          if (alive[i] !== 1 || m[i] !== 0) continue;
+          count++;
+          keepClosest(closest, { i, k, order: miss(task, i, ctx) });
+        }
+      } else if (count < SAMPLES_PER_FILTER) {
+        // the first few one by one, in site order (byte by byte: the words' byte order is the platform's);
+        // past them only the number, the sum of the word's bytes
         for (let i = 4 * j; i < 4 * j + 4; i++)
-          if (alive[i] === 1 && m[i] === 0 && ++count <= SAMPLES_PER_FILTER) shown.push({ i, k });
+          if (alive[i] === 1 && m[i] === 0 && ++count <= SAMPLES_PER_FILTER) shown.push({ i, k, order: i });
       } else count += Math.imul(out, 0x01010101) >>> 24;
       alive32[j] = a & m32[j]!;
     }
     removed[k] = count;
+    shown.push(...closest);
   }
-  // examples in site order, as a scan site by site would list them
-  shown.sort((a, b) => a.i - b.i);
+  // examples filter by filter, each's in site order or closest first
+  shown.sort((a, b) => a.k - b.k || a.order - b.order || a.i - b.i);
   const samples: ClassPlan['samples'] = shown.map(({ i, k }) => {
     const f = statics[k]!;
     const site = table.sites[i]!;

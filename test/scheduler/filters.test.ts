@@ -34,6 +34,19 @@ function removedBy(sched: Scheduler, task: Task): Record<string, string> {
 const isPlaced = (r: Placement | Unplaced): r is Placement => 'siteId' in r;
 
 describe('filters', () => {
+  it('a task no site is near enough for learns how near the nearest ones are', () => {
+    const { sched } = setup();
+    const u = sched.place(makeTask({ originCity: 'lanzhou', latencySlaMs: 0.5, kind: 'inference' }));
+    assert.ok(!isPlaced(u));
+    assert.deepEqual(u.removedByFilter, { 'latency-sla': 4 });
+    // the closest misses, nearest first (site order would have shown Shanghai, the farthest)
+    assert.deepEqual(
+      u.rejections.map((r) => r.siteId),
+      ['qy-1', 'wh-1', 'nj-1'],
+    );
+    assert.match(u.reason, /\(e\.g\. qy-1: RTT [\d.]+ ms from lanzhou exceeds the SLA of 0\.5 ms\)/);
+  });
+
   it('latency-sla keeps sites within the round-trip SLA from the origin', () => {
     const { sched } = setup();
     const t = makeTask({ latencySlaMs: 5, kind: 'inference' });

@@ -40,6 +40,12 @@ export interface FilterPlugin {
    * every site — where a reason string for each site that fails cost ~200 ns a site.
    */
   passes?(task: Task, site: Site, siteIndex: number, ctx: FilterContext): boolean;
+  /**
+   * Static filters that remove by a measure: how far a removed site is from passing (lower: closer).
+   * A task's examples are then the closest misses ("the nearest site is 14 ms away"), not the first
+   * sites in the list.
+   */
+  miss?(task: Task, siteIndex: number, ctx: FilterContext): number;
 }
 
 /**
