@@ -1,7 +1,7 @@
-/** `suanwang tasks get`'s placement lines: runners-up with their figures, scores told apart. */
+/** `suanwang tasks get`'s state and placement lines: runners-up with their figures, scores told apart. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { placementLines } from '../../src/cli/commands/tasks.js';
+import { placementLines, stateText } from '../../src/cli/commands/tasks.js';
 
 const score = (total: number, carbonG: number) => ({
   total,
@@ -41,4 +41,18 @@ test('runners-up show their figures, a different start, and scores to the decima
     typeof placementLines
   >[0]);
   assert.equal(apart[2], '  score 0.279: 4 gCO2, 8006.97 CNY, 11.5 ms, 0.65 kWh', 'three decimals when they suffice');
+});
+
+test('the state says its reason once: the explanation of a placement is left to its "why" line', () => {
+  const p = placement as Parameters<typeof placementLines>[0];
+  assert.equal(stateText({ state: 'placed', stateReason: p.explanation, placement: p }), 'placed');
+  assert.equal(
+    stateText({ state: 'succeeded', stateReason: 'vm job 7 completed', placement: p }),
+    'succeeded (vm job 7 completed)',
+  );
+  assert.equal(
+    stateText({ state: 'queued', stateReason: 'No site can take it now', placement: null }),
+    'queued (No site can take it now)',
+  );
+  assert.equal(stateText({ state: 'queued', stateReason: null, placement: null }), 'queued');
 });

@@ -145,6 +145,11 @@ export function placementLines(p: Placed): string[] {
   return lines;
 }
 
+/** The state with its reason, unless the reason is the placement's explanation (printed below as "why"). */
+export function stateText(t: Pick<TaskDetail, 'state' | 'stateReason' | 'placement'>): string {
+  return t.stateReason && t.stateReason !== t.placement?.explanation ? `${t.state} (${t.stateReason})` : t.state;
+}
+
 function resourcesText(t: TaskRecord): string {
   const r = t.resources;
   const parts: string[] = [];
@@ -207,7 +212,7 @@ export function register(program: Command): void {
           ['id', t.id],
           ['tenant', t.tenantId],
           ['kind', t.kind],
-          ['state', t.stateReason ? `${t.state} (${t.stateReason})` : t.state],
+          ['state', stateText(t)],
           ['site', t.siteId],
           ['resources', resourcesText(t)],
           ['duration', `${formatDurationS(t.durationS)} (limit ${formatDurationS(t.estimatedDurationS)})`],
