@@ -407,15 +407,12 @@ function siftDown(plan: ClassPlan, size: number, i: number): void {
   }
 }
 
-/** Keep the SAMPLES_PER_FILTER removals of least `order` (then site), least first. */
-function keepClosest(
-  list: { i: number; k: number; order: number }[],
-  x: { i: number; k: number; order: number },
-): void {
+/** Keep the SAMPLES_PER_FILTER removals of least `order` (then site), least first; allocates only what it keeps. */
+function keepClosest(list: { i: number; k: number; order: number }[], i: number, k: number, order: number): void {
   let at = list.length;
-  while (at > 0 && (list[at - 1]!.order > x.order || (list[at - 1]!.order === x.order && list[at - 1]!.i > x.i))) at--;
+  while (at > 0 && (list[at - 1]!.order > order || (list[at - 1]!.order === order && list[at - 1]!.i > i))) at--;
   if (at >= SAMPLES_PER_FILTER) return;
-  list.splice(at, 0, x);
+  list.splice(at, 0, { i, k, order });
   if (list.length > SAMPLES_PER_FILTER) list.pop();
 }
 
@@ -456,7 +453,7 @@ export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Wei
         for (let i = 4 * j; i < 4 * j + 4; i++) {
           if (alive[i] !== 1 || m[i] !== 0) continue;
           count++;
-          keepClosest(closest, { i, k, order: miss(task, i, ctx) });
+          keepClosest(closest, i, k, miss(task, i, ctx));
         }
       } else if (count < SAMPLES_PER_FILTER) {
         // the first few one by one, in site order (byte by byte: the words' byte order is the platform's);
@@ -469,7 +466,7 @@ export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Wei
     removed[k] = count;
     shown.push(...closest);
   }
-  // examples filter by filter, each's in site order or closest first
+  // examples filter by filter: each filter's in site order, or closest first
   shown.sort((a, b) => a.k - b.k || a.order - b.order || a.i - b.i);
   const samples: ClassPlan['samples'] = shown.map(({ i, k }) => {
     const f = statics[k]!;
