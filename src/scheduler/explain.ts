@@ -75,6 +75,14 @@ function advantage(part: string, best: ScoreBreakdown, other: ScoreBreakdown): s
   }
 }
 
+/** Why a run waits, with what it saves when that is known: its emissions against starting at once. */
+function deferral(laterG: number, atOnceG: number | undefined): string {
+  if (atOnceG === undefined) return '; the later start runs on greener power';
+  if (atOnceG <= laterG) return '; no earlier start there scored better';
+  const [later, now] = apart(laterG, atOnceG, carbon);
+  return `; the later start runs on greener power (${later} vs ${now} at once)`;
+}
+
 export function removalsText(removedByFilter: Record<string, number>): string {
   const parts = Object.entries(removedByFilter)
     .filter(([, n]) => n > 0)
@@ -93,6 +101,8 @@ export interface PlacedStory {
   runnerUp?: { site: Site; score: ScoreBreakdown };
   eligibleSites: number;
   removedByFilter: Record<string, number>;
+  /** A deferred run's emissions had it started at once at the same site (g CO2). */
+  carbonAtOnceG?: number;
 }
 
 export function placedExplanation(s: PlacedStory): string {
@@ -122,7 +132,7 @@ export function placedExplanation(s: PlacedStory): string {
         ? `${best} (${level}): ${gains.join(', ')}`
         : `${best} (score ${mine}, tied with ${vs}; lower site order wins)`;
   }
-  if (wait > 0 && s.score.parts.carbon !== undefined) why += '; the later start runs on greener power';
+  if (wait > 0 && s.score.parts.carbon !== undefined) why += deferral(s.score.carbonG, s.carbonAtOnceG);
   const removed = removalsText(s.removedByFilter);
   return `Runs at ${where} ${when}: ${why}.${removed ? ` Ruled out: ${removed}.` : ''}`;
 }

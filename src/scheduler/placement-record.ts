@@ -142,9 +142,17 @@ export class PlacementStory {
         runnerUp: hasRunnerUp ? { site: table.sites[this.site(1)]!, score: this.runnersUp()[0]!.score } : undefined,
         eligibleSites: this.plan.siteCount,
         removedByFilter: this.plan.removedByFilter,
+        carbonAtOnceG: this.carbonAtOnceG(),
       });
     }
     return m.sentence;
+  }
+
+  /** A deferred winner's emissions had it started at the task's ready time at the same site. */
+  private carbonAtOnceG(): number | undefined {
+    const env = this.env();
+    if (this.startS(0) <= env.readyS) return undefined;
+    return this.score().energyKwh * this.ctx.table.intensity.mean(this.site(0), env.readyS, env.readyS + env.durationS);
   }
 
   keepExplanation(v: string): void {

@@ -85,4 +85,24 @@ describe('placedExplanation', () => {
     assert.match(level, /\(score 0\.279304, level with b \(b, 0\.279304\) at this precision\): less loaded/);
     assert.match(close, /nearer \(RTT 14\.4000 ms vs 14\.4000 ms\)/);
   });
+
+  it('says what a deferral saves: its emissions against starting at once', () => {
+    const best = breakdown({ total: 0.2, parts: { carbon: 0.1 }, carbonG: 3.9 });
+    const other = breakdown({ total: 0.3, parts: { carbon: 0.2 }, carbonG: 4.6 });
+    const deferred = { ...story(best, other), startS: 17 * 3600 };
+    assert.match(
+      placedExplanation({ ...deferred, carbonAtOnceG: 6.12 }),
+      /deferred 17 h: .*; the later start runs on greener power \(4 g CO2 vs 6 g CO2 at once\)\.$/,
+    );
+    // told apart like every other pair of figures
+    assert.match(
+      placedExplanation({ ...deferred, carbonAtOnceG: 4.2 }),
+      /greener power \(3\.9 g CO2 vs 4\.2 g CO2 at once\)/,
+    );
+    // a later start that is not greener waited for its other parts (or for room), and says no more
+    const notGreener = placedExplanation({ ...deferred, carbonAtOnceG: 3.9 });
+    assert.doesNotMatch(notGreener, /greener/);
+    assert.match(notGreener, /; no earlier start there scored better\.$/);
+    assert.doesNotMatch(placedExplanation(story(best, other)), /greener|earlier start/, 'a run that starts at once');
+  });
 });

@@ -148,7 +148,14 @@ describe('national topology, hand-checked', () => {
     const now = evaluate(flexible, r.siteId, T0, world, { nowS: T0 });
     assert.ok(r.score.carbonG < now.carbonG, `greener: ${r.score.carbonG} g vs ${now.carbonG} g now`);
     assert.match(r.explanation, /deferred \d+(\.\d)? h/);
-    assert.match(r.explanation, /greener power/);
+    // with what it saves: the same run at the same site started at once
+    const m = /greener power \(([\d.]+) (k?g) CO2 vs ([\d.]+) (k?g) CO2 at once\)/.exec(r.explanation);
+    assert.ok(m, r.explanation);
+    const grams = (v: string, unit: string) => Number(v) * (unit === 'kg' ? 1000 : 1);
+    assert.ok(
+      Math.abs(grams(m[3]!, m[4]!) - now.carbonG) <= 0.5 * (m[4] === 'kg' ? 100 : 1),
+      `${m[0]} vs ${now.carbonG} g`,
+    );
     // the same run without a deadline starts now
     const asap = s.place({ ...flexible, id: 'asap', deadlineS: null });
     assert.ok(isPlaced(asap));
