@@ -80,7 +80,7 @@ function deferral(laterG: number, atOnceG: number | undefined): string {
   if (atOnceG === undefined) return '; the later start runs on greener power';
   if (atOnceG <= laterG) return '; no earlier start there scored better';
   const [later, now] = apart(laterG, atOnceG, carbon);
-  return `; the later start runs on greener power (${later} vs ${now} at once)`;
+  return `; the later start runs on greener power (${later} vs ${now} if started at once)`;
 }
 
 export function removalsText(removedByFilter: Record<string, number>): string {

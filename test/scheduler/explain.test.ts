@@ -92,12 +92,12 @@ describe('placedExplanation', () => {
     const deferred = { ...story(best, other), startS: 17 * 3600 };
     assert.match(
       placedExplanation({ ...deferred, carbonAtOnceG: 6.12 }),
-      /deferred 17 h: .*; the later start runs on greener power \(4 g CO2 vs 6 g CO2 at once\)\.$/,
+      /deferred 17 h: .*; the later start runs on greener power \(4 g CO2 vs 6 g CO2 if started at once\)\.$/,
     );
     // told apart like every other pair of figures
     assert.match(
       placedExplanation({ ...deferred, carbonAtOnceG: 4.2 }),
-      /greener power \(3\.9 g CO2 vs 4\.2 g CO2 at once\)/,
+      /greener power \(3\.9 g CO2 vs 4\.2 g CO2 if started at once\)/,
     );
     // a later start that is not greener waited for its other parts (or for room), and says no more
     const notGreener = placedExplanation({ ...deferred, carbonAtOnceG: 3.9 });
