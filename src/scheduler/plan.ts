@@ -416,6 +416,39 @@ function keepClosest(list: { i: number; k: number; order: number }[], i: number,
   if (list.length > SAMPLES_PER_FILTER) list.pop();
 }
 
+/**
+ * The examples of a class that no site passes, with those of each filter that has a `miss` measure
+ * replaced by its closest misses: the filters replayed site by site (only for such classes, which are
+ * rare, so that other builds pay nothing for it).
+ */
+function closestMisses(
+  task: Task,
+  statics: FilterPlugin[],
+  masks: Uint8Array[],
+  ctx: FilterContext,
+  shown: { i: number; k: number; order: number }[],
+): { i: number; k: number; order: number }[] {
+  const n = ctx.table.n;
+  const removedBy = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < masks.length; k++) {
+      if (masks[k]![i] === 0) {
+        removedBy[i] = k;
+        break;
+      }
+    }
+  }
+  const out = shown.filter((x) => statics[x.k]!.miss === undefined);
+  for (let k = 0; k < statics.length; k++) {
+    const miss = statics[k]!.miss;
+    if (miss === undefined) continue;
+    const closest: { i: number; k: number; order: number }[] = [];
+    for (let i = 0; i < n; i++) if (removedBy[i] === k) keepClosest(closest, i, k, miss(task, i, ctx));
+    out.push(...closest);
+  }
+  return out;
+}
+
 /** Build the plan of a task's class: static filters over every site (via shared masks), columns, bounds. */
 export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Weighting, nowS: number): ClassPlan {
   const table = cache.table;
@@ -435,44 +468,26 @@ export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Wei
   const alive = new Uint8Array(alive32.buffer, 0, words * 4);
   alive.fill(1, 0, table.n);
   alive.fill(0, table.n, words * 4);
-  // examples: per filter its first few removals in site order, or its closest misses (FilterPlugin.miss)
   const shown: { i: number; k: number; order: number }[] = [];
   for (let k = 0; k < masks.length; k++) {
     const m = masks[k]!;
     const m32 = new Uint32Array(m.buffer, m.byteOffset, words);
-    const miss = statics[k]!.miss;
-    const closest: { i: number; k: number; order: number }[] = [];
     let count = 0;
     for (let j = 0; j < words; j++) {
       const a = alive32[j]!;
       // a byte per site of this word still in that this filter removes (bytes are 0 or 1)
       const out = a & ~m32[j]! & 0x01010101;
       if (out === 0) continue;
-      if (miss !== undefined) {
-        // every removal competes for the closest few
-        for (let i = 4 * j; i < 4 * j + 4; i++) {
-          if (alive[i] !== 1 || m[i] !== 0) continue;
-          count++;
-          keepClosest(closest, i, k, miss(task, i, ctx));
-        }
-      } else if (count < SAMPLES_PER_FILTER) {
-        // the first few one by one, in site order (byte by byte: the words' byte order is the platform's);
-        // past them only the number, the sum of the word's bytes
+      // the first few one by one, in site order (byte by byte: the words' byte order is the platform's);
+      // past them only the number, the sum of the word's bytes
+      if (count < SAMPLES_PER_FILTER) {
         for (let i = 4 * j; i < 4 * j + 4; i++)
           if (alive[i] === 1 && m[i] === 0 && ++count <= SAMPLES_PER_FILTER) shown.push({ i, k, order: i });
       } else count += Math.imul(out, 0x01010101) >>> 24;
       alive32[j] = a & m32[j]!;
     }
     removed[k] = count;
-    shown.push(...closest);
   }
-  // examples filter by filter: each filter's in site order, or closest first
-  shown.sort((a, b) => a.k - b.k || a.order - b.order || a.i - b.i);
-  const samples: ClassPlan['samples'] = shown.map(({ i, k }) => {
-    const f = statics[k]!;
-    const site = table.sites[i]!;
-    return { siteId: site.id, filter: f.name, reason: f.check(task, site, i, ctx) ?? f.describe };
-  });
   const sites = cache.siteScratch;
   const poolOf = cache.poolScratch;
   let n = 0;
@@ -486,6 +501,16 @@ export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Wei
       poolOf[n++] = ps[j]!;
     }
   }
+  // a class no site is left for: a filter that removes by a measure shows its closest misses instead
+  const examples =
+    siteCount === 0 && statics.some((f) => f.miss) ? closestMisses(task, statics, masks, ctx, shown) : shown;
+  // examples filter by filter: each filter's in site order, or closest first
+  examples.sort((a, b) => a.k - b.k || a.order - b.order || a.i - b.i);
+  const samples: ClassPlan['samples'] = examples.map(({ i, k }) => {
+    const f = statics[k]!;
+    const site = table.sites[i]!;
+    return { siteId: site.id, filter: f.name, reason: f.check(task, site, i, ctx) ?? f.describe };
+  });
   const removedByFilter: Record<string, number> = {};
   statics.forEach((f, k) => {
     if (removed[k]! > 0) removedByFilter[f.name] = removed[k]!;

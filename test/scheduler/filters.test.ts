@@ -47,6 +47,27 @@ describe('filters', () => {
     assert.match(u.reason, /\(e\.g\. qy-1: RTT [\d.]+ ms from lanzhou exceeds the SLA of 0\.5 ms\)/);
   });
 
+  it('a task too big for every site learns the largest: the closest misses by size', () => {
+    const sites = smallWorld().sites.map((site) => structuredClone(site));
+    sites[2]!.capacity.gpus = [
+      { model: 'A800', count: 96, fp16Tflops: 312, memoryGb: 80, powerW: 400 },
+      { model: 'H20', count: 500, fp16Tflops: 148, memoryGb: 96, powerW: 500 },
+    ];
+    sites[3]!.capacity.gpus = [{ model: 'A800', count: 80, fp16Tflops: 312, memoryGb: 80, powerW: 400 }];
+    const { sched } = setup(smallWorld(sites));
+    const u = sched.place(
+      makeTask({ resources: { cpuCores: 8, memoryGb: 64, gpus: 128, gpuModel: 'A800', hpcNodes: 0, storageTb: 0 } }),
+    );
+    assert.ok(!isPlaced(u));
+    assert.deepEqual(u.removedByFilter, { 'resource-fit': 4 });
+    // the most A800s first (qy-1's 500 H20 are not the model asked for), then site order among equals
+    assert.deepEqual(
+      u.rejections.map((r) => r.siteId),
+      ['qy-1', 'wh-1', 'sh-1'],
+    );
+    assert.match(u.reason, /\(e\.g\. qy-1: needs 128 A800 GPUs; site has 96 A800, 500 H20\)/);
+  });
+
   it('latency-sla keeps sites within the round-trip SLA from the origin', () => {
     const { sched } = setup();
     const t = makeTask({ latencySlaMs: 5, kind: 'inference' });

@@ -22,12 +22,20 @@ export function matchingPools(need: TaskResources, site: Site): number[] {
   return out;
 }
 
+/** Are this pool's GPUs of the model and speed the task asks for? */
+function poolKindMatches(need: TaskResources, g: Site['capacity']['gpus'][number]): boolean {
+  if (need.gpuModel !== undefined && g.model !== need.gpuModel) return false;
+  return need.minGpuFp16Tflops === undefined || g.fp16Tflops >= need.minGpuFp16Tflops;
+}
+
 /** Can this pool serve the task's GPUs (model, speed, count)? */
 function poolMatches(need: TaskResources, g: Site['capacity']['gpus'][number]): boolean {
-  if (need.gpuModel !== undefined && g.model !== need.gpuModel) return false;
-  if (need.minGpuFp16Tflops !== undefined && g.fp16Tflops < need.minGpuFp16Tflops) return false;
-  return g.count >= need.gpus;
+  return poolKindMatches(need, g) && g.count >= need.gpus;
 }
+
+/** How many times `have` the need is (0 when nothing is needed; Infinity when there is none). */
+const times = (need: number, have: number): number =>
+  need <= 0 ? 0 : have > 0 ? need / have : Number.POSITIVE_INFINITY;
 
 function gpuWanted(need: TaskResources): string {
   const model = need.gpuModel ? ` ${need.gpuModel}` : '';
@@ -46,6 +54,24 @@ export const resourceFitFilter: FilterPlugin = {
     if (need.cpuCores > c.cpuCores || need.memoryGb > c.memoryGb || need.hpcNodes > c.hpcNodes) return false;
     if (need.storageTb > c.storageTb) return false;
     return need.gpus <= 0 || c.gpus.some((g) => poolMatches(need, g));
+  },
+  // how many times over the site's size the task is: a task too big for any site learns the largest
+  miss(task, i, ctx) {
+    const need = task.resources;
+    const c = ctx.table.sites[i]!.capacity;
+    let over = Math.max(
+      times(need.cpuCores, c.cpuCores),
+      times(need.memoryGb, c.memoryGb),
+      times(need.hpcNodes, c.hpcNodes),
+      times(need.storageTb, c.storageTb),
+    );
+    if (need.gpus > 0) {
+      // the largest pool of the model and speed asked for (none: infinitely far)
+      let most = 0;
+      for (const g of c.gpus) if (poolKindMatches(need, g)) most = Math.max(most, g.count);
+      over = Math.max(over, times(need.gpus, most));
+    }
+    return over;
   },
   check(task, site) {
     const need = task.resources;
