@@ -10,7 +10,7 @@ export const latencySlaFilter: FilterPlugin = {
   describe: 'round trip from the origin within the SLA',
   key: (task, origin) => (task.latencySlaMs === null ? 'none' : `${origin.id}|${task.latencySlaMs}`),
   passes: (task, _site, i, ctx) => withinSla(task, ctx.rtt[i]!),
-  // a task nothing can serve learns how near the nearest site is
+  // a task no site is near enough for learns how near the nearest are
   miss: (_task, i, ctx) => ctx.rtt[i]!,
   check(task, _site, i, ctx) {
     if (withinSla(task, ctx.rtt[i]!)) return null;

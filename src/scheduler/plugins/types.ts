@@ -42,8 +42,8 @@ export interface FilterPlugin {
   passes?(task: Task, site: Site, siteIndex: number, ctx: FilterContext): boolean;
   /**
    * Static filters that remove by a measure: how far a removed site is from passing (lower: closer).
-   * A task's examples are then the closest misses ("the nearest site is 14 ms away"), not the first
-   * sites in the list.
+   * When a class's rules leave no site, its examples from this filter are the closest misses (the
+   * nearest sites, the largest), not the first sites in the list.
    */
   miss?(task: Task, siteIndex: number, ctx: FilterContext): number;
 }
