@@ -229,17 +229,5 @@ function PlacementRecord(
 PlacementRecord.prototype = Object.prototype;
 type PlacementRecordConstructor = new (...fields: Parameters<typeof PlacementRecord>) => StoryPlacement;
 
-const PlacementRecordClass = PlacementRecord as unknown as PlacementRecordConstructor;
-
-/** A new placement with its story. */
-export function newPlacement(
-  taskId: string,
-  siteId: string,
-  startS: number,
-  endS: number,
-  profile: string,
-  decidedAtS: number,
-  story: PlacementStory,
-): StoryPlacement {
-  return new PlacementRecordClass(taskId, siteId, startS, endS, profile, decidedAtS, story);
-}
+/** Makes a placement with its story: `new PlacementWithStory(taskId, siteId, startS, endS, profile, decidedAtS, story)`. */
+export const PlacementWithStory = PlacementRecord as unknown as PlacementRecordConstructor;

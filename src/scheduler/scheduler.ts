@@ -15,7 +15,13 @@ import { ClassIndex } from './class-index.js';
 import { unplacedReason } from './explain.js';
 import { weightedStatic, weightedTotal } from './objective.js';
 import { type AssignmentResult, type SolveOptions, solveAssignment } from './optimal/index.js';
-import { newPlacement, PlacementStory, STORY, type StoryContext, type StoryPlacement } from './placement-record.js';
+import {
+  PlacementStory,
+  PlacementWithStory,
+  STORY,
+  type StoryContext,
+  type StoryPlacement,
+} from './placement-record.js';
 import { buildPlan, PlanCache, startTimes, taskEnv, type Weighting, weightingOf } from './plan.js';
 import { FILTER_PLUGINS } from './plugins/index.js';
 import { priorityQueueOrder } from './plugins/queue-order.js';
@@ -618,7 +624,7 @@ export class Scheduler {
    */
   private toPlacement(task: Task, env: TaskEnv, top: Choice[], now: number): StoryPlacement {
     const best = top[0]!;
-    return newPlacement(
+    return new PlacementWithStory(
       task.id,
       this.table.sites[best.site]!.id,
       best.startS,
