@@ -85,6 +85,19 @@ interface SharedCore {
 }
 
 /**
+ * `items.map(f)` as an array that is always packed. `map` made a packed array in V8's builtin and a
+ * holey one once inlined into optimised code, so arrays from one call site changed their hidden class
+ * as the code warmed up: `buildPlan`'s optimised code, made for one, was thrown away on meeting the other
+ * (a "wrong map" deoptimisation in the scheduler benchmark's first tenth, then running in baseline code
+ * until optimised again).
+ */
+function packedOf<T, U>(items: readonly T[], f: (item: T) => U): U[] {
+  const out: U[] = [];
+  for (let i = 0; i < items.length; i++) out.push(f(items[i]!));
+  return out;
+}
+
+/**
  * Per-world caches shared by every plan: a pass mask per (static filter, key)
  * and the usable GPU pools per (resource shape, site). Dropped with the plans.
  */
@@ -124,7 +137,8 @@ export class PlanCache {
     const key = shapeKey(task.resources);
     let p = this.pools.get(key);
     if (!p) {
-      p = this.table.sites.map((s) => matchingPools(task.resources, s));
+      // pushed, not mapped: see packedOf
+      p = packedOf(this.table.sites, (s) => matchingPools(task.resources, s));
       this.pools.set(key, p);
     }
     return p;
@@ -455,8 +469,8 @@ export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Wei
   const origin = originOf(task, table);
   const rtt = table.rttFrom(origin.id);
   const ctx: FilterContext = { table, origin, rtt, nowS };
-  const statics = profile.filters.map((f) => FILTER_PLUGINS[f]!).filter((f) => f.stage === 'static');
-  const masks = statics.map((f) => cache.mask(f, task, ctx));
+  const statics = packedOf(profile.filters, (f) => FILTER_PLUGINS[f]!).filter((f) => f.stage === 'static');
+  const masks = packedOf(statics, (f) => cache.mask(f, task, ctx));
   const pools = cache.poolsOf(task);
   const removed = new Int32Array(statics.length);
   // which sites pass every static filter, and for the others the first filter that removes them:
