@@ -91,9 +91,11 @@ export class PlacementStory {
     return this.top[k * CHOICE_FIELDS + 1]!;
   }
 
-  private breakdownOf(k: number): ScoreBreakdown {
+  /** Choice k's breakdown at its own start, or at `startS` (its total then computed anew). */
+  private breakdownOf(k: number, startS?: number): ScoreBreakdown {
     const t = this.top;
     const o = k * CHOICE_FIELDS;
+    if (startS !== undefined) return breakdown(this.env(), t[o]!, startS, t[o + 3]!, this.ctx.w);
     return breakdown(this.env(), t[o]!, t[o + 1]!, t[o + 3]!, this.ctx.w, t[o + 2]!);
   }
 
@@ -152,7 +154,8 @@ export class PlacementStory {
   private carbonAtOnceG(): number | undefined {
     const env = this.env();
     if (this.startS(0) <= env.readyS) return undefined;
-    return this.score().energyKwh * this.ctx.table.intensity.mean(this.site(0), env.readyS, env.readyS + env.durationS);
+    // the objective's own figure for the same run at the ready time, not a second formula
+    return this.breakdownOf(0, env.readyS).carbonG;
   }
 
   keepExplanation(v: string): void {
