@@ -421,8 +421,11 @@ function siftDown(plan: ClassPlan, size: number, i: number): void {
   }
 }
 
+/** A site a static filter removed, shown as an example: site, filter index, and the key it is listed by. */
+type Example = { i: number; k: number; order: number };
+
 /** Keep the SAMPLES_PER_FILTER removals of least `order` (then site), least first; allocates only what it keeps. */
-function keepClosest(list: { i: number; k: number; order: number }[], i: number, k: number, order: number): void {
+function keepClosest(list: Example[], i: number, k: number, order: number): void {
   let at = list.length;
   while (at > 0 && (list[at - 1]!.order > order || (list[at - 1]!.order === order && list[at - 1]!.i > i))) at--;
   if (at >= SAMPLES_PER_FILTER) return;
@@ -440,8 +443,8 @@ function closestMisses(
   statics: FilterPlugin[],
   masks: Uint8Array[],
   ctx: FilterContext,
-  shown: { i: number; k: number; order: number }[],
-): { i: number; k: number; order: number }[] {
+  shown: Example[],
+): Example[] {
   const n = ctx.table.n;
   const removedBy = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
@@ -456,7 +459,7 @@ function closestMisses(
   for (let k = 0; k < statics.length; k++) {
     const miss = statics[k]!.miss;
     if (miss === undefined) continue;
-    const closest: { i: number; k: number; order: number }[] = [];
+    const closest: Example[] = [];
     for (let i = 0; i < n; i++) if (removedBy[i] === k) keepClosest(closest, i, k, miss(task, i, ctx));
     out.push(...closest);
   }
@@ -482,7 +485,7 @@ export function buildPlan(task: Task, cache: PlanCache, profile: Profile, w: Wei
   const alive = new Uint8Array(alive32.buffer, 0, words * 4);
   alive.fill(1, 0, table.n);
   alive.fill(0, table.n, words * 4);
-  const shown: { i: number; k: number; order: number }[] = [];
+  const shown: Example[] = [];
   for (let k = 0; k < masks.length; k++) {
     const m = masks[k]!;
     const m32 = new Uint32Array(m.buffer, m.byteOffset, words);
