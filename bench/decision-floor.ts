@@ -22,7 +22,9 @@
  * scheduler's own; and the book's own share: the same run repeated untimed with every book call recorded,
  * then the calls replayed alone into a fresh book — load reads, questions and bookings
  * (bookMicrosecondsPerDecision),
- * and bookings alone (bookingsOnlyMicrosecondsPerDecision).
+ * and bookings alone (bookingsOnlyMicrosecondsPerDecision); and the same run once more on a book whose
+ * answers are read back from that trace (AnswerBook), so the decisions are the same and the book costs
+ * nothing: freeBookDecisionsPerSecondWithoutClassBuilds, the most any book could give this path.
  *
  * Options: --sites N --tasks N --scale X --seed N --budget N (as in bench/scheduler.ts).
  */
@@ -188,6 +190,9 @@ class TracingBook extends ReservationBook {
   readonly endS: number[] = [];
   readonly need: (TaskResources | null)[] = [];
   readonly taskId: string[] = [];
+  /** What each load read or capacity question answered (the share), NaN for other calls. */
+  readonly answer: number[] = [];
+  private booking = false;
 
   private record(kind: number, site: number, need: TaskResources | null, pool: number, s: number, e: number, id = '') {
     this.kind.push(kind);
@@ -197,26 +202,92 @@ class TracingBook extends ReservationBook {
     this.startS.push(s);
     this.endS.push(e);
     this.taskId.push(id);
+    this.answer.push(Number.NaN);
   }
 
   override peakShare(site: number, need: TaskResources, pool: number, startS: number, endS: number): number {
+    // the book's own fit check inside reserve is part of the booking, not a question of the walk's
+    if (this.booking) return super.peakShare(site, need, pool, startS, endS);
     this.record(QUESTION, site, need, pool, startS, endS);
-    return super.peakShare(site, need, pool, startS, endS);
+    const share = super.peakShare(site, need, pool, startS, endS);
+    this.answer[this.answer.length - 1] = share;
+    return share;
   }
 
   override loadShare(site: number, need: TaskResources, pool: number, fromS: number): number {
     this.record(LOAD, site, need, pool, fromS, fromS);
-    return super.loadShare(site, need, pool, fromS);
+    const share = super.loadShare(site, need, pool, fromS);
+    this.answer[this.answer.length - 1] = share;
+    return share;
   }
 
   override reserve(taskId: string, site: number, need: TaskResources, pool: number, startS: number, endS: number) {
     this.record(BOOKING, site, need, pool, startS, endS, taskId);
-    return super.reserve(taskId, site, need, pool, startS, endS);
+    this.booking = true;
+    try {
+      return super.reserve(taskId, site, need, pool, startS, endS);
+    } finally {
+      this.booking = false;
+    }
   }
 
   override forgetBefore(tS: number): void {
     this.record(FORGET, -1, null, -1, tS, tS);
     super.forgetBefore(tS);
+  }
+}
+
+/** What the floor's walk asks of a book. */
+interface FloorBook {
+  loadShare(site: number, need: TaskResources, pool: number, fromS: number): number;
+  fits(site: number, need: TaskResources, pool: number, startS: number, endS: number): boolean;
+  reserve(taskId: string, site: number, need: TaskResources, pool: number, startS: number, endS: number): unknown;
+  forgetBefore(tS: number): void;
+}
+
+/**
+ * A book that costs nothing: it gives back, in order, the answers a traced run of the same tasks got
+ * from the real book, so the run makes the very same decisions (each call's site is checked against
+ * the trace). A run on it times the decision's own work, with a free book: an upper bound on the rate
+ * any book could give this path.
+ */
+class AnswerBook implements FloorBook {
+  private i = 0;
+  private readonly kind: Int8Array;
+  private readonly site: Int32Array;
+  private readonly answer: Float64Array;
+
+  constructor(t: TracingBook) {
+    this.kind = Int8Array.from(t.kind);
+    this.site = Int32Array.from(t.site);
+    this.answer = Float64Array.from(t.answer);
+  }
+
+  private next(kind: number, site: number): number {
+    const i = this.i++;
+    if (this.kind[i] !== kind || this.site[i] !== site) throw new Error(`call ${i} differs from the trace`);
+    return this.answer[i]!;
+  }
+
+  loadShare(site: number, _need: TaskResources, _pool: number, _fromS: number): number {
+    return this.next(LOAD, site);
+  }
+
+  fits(site: number, _need: TaskResources, _pool: number, _startS: number, _endS: number): boolean {
+    return fitsShare(this.next(QUESTION, site));
+  }
+
+  reserve(_id: string, site: number, _need: TaskResources, _pool: number, _startS: number, _endS: number): void {
+    this.next(BOOKING, site);
+  }
+
+  forgetBefore(_tS: number): void {
+    this.next(FORGET, -1);
+  }
+
+  /** Every traced call was made. */
+  done(): boolean {
+    return this.i === this.kind.length;
   }
 }
 
@@ -280,7 +351,7 @@ class FloorScheduler {
 
   constructor(
     private readonly table: SiteTable,
-    private readonly book: ReservationBook,
+    private readonly book: FloorBook,
     capacityRows: number,
   ) {
     this.minimum = table.intensity.minimums(T0, T0 + HORIZON_S);
@@ -478,6 +549,14 @@ function run() {
   const bookings = replayTrace(tracing, new ReservationBook(w.sites), false);
   collectGarbage();
   const book = replayTrace(tracing, new ReservationBook(w.sites), true);
+  // the same run once more, its book's answers read back from the trace: the decision's own work alone
+  const answers = new AnswerBook(tracing);
+  collectGarbage();
+  const free = new FloorScheduler(table, answers, nTasks);
+  const c1 = process.cpuUsage();
+  for (let i = 0; i < nTasks; i++) free.place(tasks[i]!, tasks[i]!.submittedAtS);
+  const freeSeconds = cpuSecondsSince(c1);
+  if (!answers.done() || free.rows !== sched.rows) throw new Error('the run on the answered book decided otherwise');
   const walks = Math.max(1, sched.walks);
   return {
     benchmark: 'decision-floor',
@@ -508,6 +587,9 @@ function run() {
     bookBookings: book.bookings,
     // the bookings alone (and the book's forgetting), without the questions
     bookingsOnlyMicrosecondsPerDecision: round((bookings.seconds / nTasks) * 1e6, 2),
+    // the same decisions with a free book (its answers read back from the trace), without class builds
+    freeBookDecisionsPerSecondWithoutClassBuilds: Math.round(nTasks / (freeSeconds - free.buildMs / 1000)),
+    freeBookMicrosecondsPerDecision: round(((freeSeconds - free.buildMs / 1000) / nTasks) * 1e6, 2),
   };
 }
 
