@@ -8,12 +8,13 @@ import { ManualClock } from '../../src/domain/clock.js';
 import type { Placement, Unplaced } from '../../src/domain/placement.js';
 import { Rng } from '../../src/domain/rng.js';
 import type { Task } from '../../src/domain/task.js';
-import { nationalWorld } from '../../src/scheduler/national-world.js';
+import { nationalWorld, worldFromTopology } from '../../src/scheduler/national-world.js';
 import { evaluate } from '../../src/scheduler/objective.js';
 import { POLICY_NAMES, type PolicyName, profileFor } from '../../src/scheduler/profiles/index.js';
 import { ReservationBook } from '../../src/scheduler/reservation-book.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { SiteTable } from '../../src/scheduler/site-table.js';
+import { loadNationalTopology, nationalGridProfiles } from '../../src/topology/index.js';
 
 const world = nationalWorld();
 const byId = new Map(world.sites.map((s) => [s.id, s]));
@@ -160,6 +161,44 @@ describe('national topology, hand-checked', () => {
     const asap = s.place({ ...flexible, id: 'asap', deadlineS: null });
     assert.ok(isPlaced(asap));
     assert.equal(asap.startS, T0);
+  });
+
+  it('measured grid curves (telemetry) replace the derived ones: once told, the scheduler defers to the hours they make clean', () => {
+    const topology = loadNationalTopology();
+    const grid = nationalGridProfiles(topology.sites);
+    const w = worldFromTopology(topology, { grid });
+    const s = new Scheduler({
+      world: w,
+      profile: 'balanced',
+      clock: new ManualClock(T0),
+      capacity: new ReservationBook(w.sites),
+    });
+    const flexible = task({
+      kind: 'data-processing',
+      resources: { cpuCores: 32, memoryGb: 128, gpus: 0, hpcNodes: 0, storageTb: 0 },
+      durationS: 4 * 3600,
+      estimatedDurationS: 4 * 3600,
+      deadlineS: T0 + 30 * 3600,
+    });
+    // 20:00–24:00 Beijing time, 12 h after T0 (08:00)
+    const cleanStartS = T0 + 12 * 3600;
+    const before = s.place(flexible);
+    assert.ok(isPlaced(before));
+    assert.notEqual(before.startS, cleanStartS);
+    // every site reports a grid at 600 g/kWh with no green power, except 20:00–24:00, when it is all green
+    const hours = Array.from({ length: 24 }, (_, h) => h);
+    for (const site of topology.sites) {
+      grid.setCurve(site.id, {
+        carbonGPerKwh: hours.map(() => 600),
+        greenShare: hours.map((h) => (h >= 20 ? 1 : 0)),
+      });
+    }
+    s.invalidate();
+    const after = s.place(flexible);
+    assert.ok(isPlaced(after));
+    assert.equal(after.startS, cleanStartS, after.explanation);
+    assert.equal(after.score.carbonG, 0);
+    assert.match(after.explanation, /deferred 12 h/);
   });
 
   it('the placement score is the shared objective: evaluate() gives the same total', () => {
