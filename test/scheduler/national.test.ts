@@ -49,6 +49,18 @@ function task(over: Partial<Task>): Task {
   };
 }
 
+/** Four hours of data processing from 北京 that may start any time in the next 26 hours. */
+function flexibleTask(over: Partial<Task>): Task {
+  return task({
+    kind: 'data-processing',
+    resources: { cpuCores: 32, memoryGb: 128, gpus: 0, hpcNodes: 0, storageTb: 0 },
+    durationS: 4 * 3600,
+    estimatedDurationS: 4 * 3600,
+    deadlineS: T0 + 30 * 3600,
+    ...over,
+  });
+}
+
 describe('national topology, hand-checked', () => {
   it('interactive inference from 上海 with a 10 ms SLA stays in 长三角, under every policy and hour', () => {
     for (const policy of POLICY_NAMES) {
@@ -134,14 +146,7 @@ describe('national topology, hand-checked', () => {
 
   it('a deferrable task moves to a greener hour, and the decision records that start', () => {
     const { s } = sched('balanced');
-    const flexible = task({
-      kind: 'data-processing',
-      resources: { cpuCores: 32, memoryGb: 128, gpus: 0, hpcNodes: 0, storageTb: 0 },
-      durationS: 4 * 3600,
-      estimatedDurationS: 4 * 3600,
-      deadlineS: T0 + 30 * 3600,
-      dataGb: 100,
-    });
+    const flexible = flexibleTask({ dataGb: 100 });
     const r = s.place(flexible, { reserve: true });
     assert.ok(isPlaced(r));
     assert.ok(r.startS > T0, 'deferred');
@@ -173,13 +178,7 @@ describe('national topology, hand-checked', () => {
       clock: new ManualClock(T0),
       capacity: new ReservationBook(w.sites),
     });
-    const flexible = task({
-      kind: 'data-processing',
-      resources: { cpuCores: 32, memoryGb: 128, gpus: 0, hpcNodes: 0, storageTb: 0 },
-      durationS: 4 * 3600,
-      estimatedDurationS: 4 * 3600,
-      deadlineS: T0 + 30 * 3600,
-    });
+    const flexible = flexibleTask({});
     // 20:00–24:00 Beijing time, 12 h after T0 (08:00)
     const cleanStartS = T0 + 12 * 3600;
     const before = s.place(flexible);
