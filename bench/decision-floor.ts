@@ -554,27 +554,24 @@ function run() {
   const bookings = replayTrace(tracing, new ReservationBook(w.sites), false);
   collectGarbage();
   const book = replayTrace(tracing, new ReservationBook(w.sites), true);
-  // the same run on a fresh real book, every class built beforehand (the timed run's builds are plain and
-  // slow, and push the run's data out of the caches between decisions)
-  const prebuilt = new FloorScheduler(table, new ReservationBook(w.sites), nTasks);
-  for (let i = 0; i < nTasks; i++) prebuilt.prepare(tasks[i]!);
-  collectGarbage();
-  const c2 = process.cpuUsage();
-  for (let i = 0; i < nTasks; i++) prebuilt.place(tasks[i]!, tasks[i]!.submittedAtS);
-  const prebuiltSeconds = cpuSecondsSince(c2);
-  if (prebuilt.rows !== sched.rows || prebuilt.checks !== sched.checks)
+  // the same run with every class built before it is timed (the timed run's builds are plain and slow, and
+  // push the run's data out of the caches between decisions): on a fresh real book, and on a book whose
+  // answers are read back from the trace (the decision's own work alone)
+  const timedWithClassesBuilt = (book: FloorBook): { sched: FloorScheduler; seconds: number } => {
+    const s = new FloorScheduler(table, book, nTasks);
+    for (let i = 0; i < nTasks; i++) s.prepare(tasks[i]!);
+    collectGarbage();
+    const c = process.cpuUsage();
+    for (let i = 0; i < nTasks; i++) s.place(tasks[i]!, tasks[i]!.submittedAtS);
+    return { sched: s, seconds: cpuSecondsSince(c) };
+  };
+  const prebuilt = timedWithClassesBuilt(new ReservationBook(w.sites));
+  if (prebuilt.sched.rows !== sched.rows || prebuilt.sched.checks !== sched.checks)
     throw new Error('the prebuilt run decided otherwise');
-  // the same run once more, its book's answers read back from the trace: the decision's own work alone
   const answers = new AnswerBook(tracing);
-  collectGarbage();
-  const free = new FloorScheduler(table, answers, nTasks);
-  // every class built beforehand: the plain builds would otherwise push the run's data out of the caches
-  for (let i = 0; i < nTasks; i++) free.prepare(tasks[i]!);
-  collectGarbage();
-  const c1 = process.cpuUsage();
-  for (let i = 0; i < nTasks; i++) free.place(tasks[i]!, tasks[i]!.submittedAtS);
-  const freeSeconds = cpuSecondsSince(c1);
-  if (!answers.done() || free.rows !== sched.rows) throw new Error('the run on the answered book decided otherwise');
+  const free = timedWithClassesBuilt(answers);
+  if (!answers.done() || free.sched.rows !== sched.rows)
+    throw new Error('the run on the answered book decided otherwise');
   const walks = Math.max(1, sched.walks);
   return {
     benchmark: 'decision-floor',
@@ -606,10 +603,10 @@ function run() {
     // the bookings alone (and the book's forgetting), without the questions
     bookingsOnlyMicrosecondsPerDecision: round((bookings.seconds / nTasks) * 1e6, 2),
     // the same decisions on a fresh real book, every class built before the timed run
-    decisionsPerSecondClassesBuiltBefore: Math.round(nTasks / prebuiltSeconds),
+    decisionsPerSecondClassesBuiltBefore: Math.round(nTasks / prebuilt.seconds),
     // the same decisions with a free book (its answers read back from the trace), classes built before
-    freeBookDecisionsPerSecondWithoutClassBuilds: Math.round(nTasks / freeSeconds),
-    freeBookMicrosecondsPerDecision: round((freeSeconds / nTasks) * 1e6, 2),
+    freeBookDecisionsPerSecondWithoutClassBuilds: Math.round(nTasks / free.seconds),
+    freeBookMicrosecondsPerDecision: round((free.seconds / nTasks) * 1e6, 2),
   };
 }
 
